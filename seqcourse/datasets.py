@@ -93,8 +93,7 @@ def bundled_dir():
     try:
         return pathlib.Path(str(importlib.resources.files("seqcourse.bundled_data")))
     except ModuleNotFoundError:
-        # `seqcourse` was imported straight from a source checkout (the repository root is
-        # on sys.path, e.g. `python -c` run there), which bypasses the installed package map.
+        # seqcourse imported from a source tree that was never installed (no package map).
         return pathlib.Path(__file__).resolve().parents[1] / "data"
 
 
@@ -188,6 +187,9 @@ def fetch_online(name, *, cache_dir=None, registry=None):
     import keras
 
     entry = _check_name(name, ONLINE if registry is None else registry, "online")
+    if cache_dir is not None:
+        # keras.utils.get_file silently falls back to /tmp/.keras for a folder that is missing.
+        pathlib.Path(cache_dir).mkdir(parents=True, exist_ok=True)
     filename = entry.url.rstrip("/").rsplit("/", 1)[-1]
     try:
         path = keras.utils.get_file(

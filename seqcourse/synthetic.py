@@ -65,6 +65,7 @@ def make_token_presence(n_samples, length, vocab_size, target, positions, seed=0
             f"`positions` must be a non-empty list of integers in 0..{length - 1}. "
             f"Received: positions={positions.tolist()}"
         )
+    seed = _int_arg(seed, "seed", 0)
     rng = np.random.default_rng(seed)
     others = np.array([t for t in range(1, vocab_size) if t != target])
     tokens = others[rng.integers(0, others.size, size=(n_samples, length))]

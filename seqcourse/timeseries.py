@@ -8,6 +8,7 @@ Introduced in chapter 1.
 """
 
 import dataclasses
+import numbers
 
 import numpy as np
 
@@ -248,7 +249,7 @@ def exponential_smoothing(x, alpha):
         (entry 0, with no history, is ``x[0]``).
     """
     x = _series(x, min_length=1).astype(np.float64)
-    if not isinstance(alpha, float | int) or not 0 < alpha <= 1:
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not 0 < alpha <= 1:
         raise ValueError(f"`alpha` must be in (0, 1]. Received: alpha={alpha!r}")
     forecasts = np.empty_like(x)
     state = x[0]
@@ -301,7 +302,13 @@ def k_step_rmse(predict, x, tau, start, stop, max_steps):
         Array ``(max_steps,)`` of RMSEs.
     """
     x = _series(x).astype(np.float64)
+    tau = _positive_int(tau, "tau")
     max_steps = _positive_int(max_steps, "max_steps")
+    if not (tau <= start <= stop - max_steps and stop <= x.shape[0]):
+        raise ValueError(
+            f"Need tau <= start <= stop - max_steps and stop <= len(x) = {x.shape[0]}. "
+            f"Received: tau={tau}, start={start}, stop={stop}, max_steps={max_steps}"
+        )
     last_origin = stop - max_steps
     windows, _ = window_arrays(x, tau, start, last_origin + 1)
     truth = np.lib.stride_tricks.sliding_window_view(x, max_steps)[start : last_origin + 1]

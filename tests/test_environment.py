@@ -134,3 +134,23 @@ def test_rejects_non_bool_flags(flag, value):
     with pytest.raises(ValueError, match="must be True or False") as info:
         seqcourse.setup(seed=0, **{flag: value})
     assert f"Received: {flag}={value!r}" in str(info.value)
+
+
+def test_silence_tensorflow_logs_lowers_python_loggers():
+    import logging
+
+    import absl.logging
+
+    from seqcourse.environment import silence_tensorflow_logs
+
+    tf_logger = tf.get_logger()
+    saved = tf_logger.level, absl.logging.get_verbosity()
+    try:
+        tf_logger.setLevel(logging.INFO)
+        absl.logging.set_verbosity(absl.logging.INFO)
+        silence_tensorflow_logs()
+        assert tf_logger.level == logging.ERROR
+        assert absl.logging.get_verbosity() == absl.logging.ERROR
+    finally:
+        tf_logger.setLevel(saved[0])
+        absl.logging.set_verbosity(saved[1])
