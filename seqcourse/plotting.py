@@ -80,15 +80,22 @@ def plot_autocorrelation(acf, ax=None, title="Autocorrelation", mark_lags=()):
     ax.plot(lags, acf, "o", ms=3)
     ax.axhline(0, color="black", lw=0.8)
     for lag in mark_lags:
-        if isinstance(lag, bool) or not isinstance(lag, int | np.integer) or not (
-            0 <= lag < acf.shape[0]
+        if (
+            isinstance(lag, bool)
+            or not isinstance(lag, int | np.integer)
+            or not (0 <= lag < acf.shape[0])
         ):
             raise ValueError(
                 f"`mark_lags` must hold lags in 0..{acf.shape[0] - 1}. "
                 f"Received: mark_lags={mark_lags!r}"
             )
-        ax.annotate(f"lag {lag}: {acf[lag]:.2f}", (lag, acf[lag]), textcoords="offset points",
-                    xytext=(4, 6), fontsize="small")
+        ax.annotate(
+            f"lag {lag}: {acf[lag]:.2f}",
+            (lag, acf[lag]),
+            textcoords="offset points",
+            xytext=(4, 6),
+            fontsize="small",
+        )
     ax.set(xlabel="lag k (years)", ylabel="r(k)", title=title)
     return ax.figure
 
@@ -147,8 +154,9 @@ def plot_curves(x, curves, ax=None, xlabel=None, ylabel=None, title=None, logy=F
     if ax is None:
         _, ax = plt.subplots()
     for label, values in curves.items():
-        ax.plot(x, _check_1d(f"curves[{label!r}]", values, x.shape[0]), marker=marker, ms=3,
-                label=label)
+        ax.plot(
+            x, _check_1d(f"curves[{label!r}]", values, x.shape[0]), marker=marker, ms=3, label=label
+        )
     if logy:
         ax.set_yscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)

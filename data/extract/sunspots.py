@@ -29,8 +29,19 @@ def main(argv):
             wheel = argv[0]
         else:
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                 "--only-binary", ":all:", "--dest", tmp, PACKAGE],
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--quiet",
+                    "--no-deps",
+                    "--only-binary",
+                    ":all:",
+                    "--dest",
+                    tmp,
+                    PACKAGE,
+                ],
                 check=True,
             )
             wheel = glob.glob(f"{tmp}/statsmodels-*.whl")[0]
