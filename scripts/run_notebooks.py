@@ -14,11 +14,14 @@ import datetime
 import os
 import pathlib
 import platform
+import shutil
 import sys
+import tempfile
 import time
 
 import nbclient
 import nbformat
+from jupyter_client.manager import KernelManager
 
 CELL_TIMEOUT_S = 900
 KERNEL = "python3"
@@ -27,15 +30,25 @@ KERNEL = "python3"
 def execute(path):
     """Runs one notebook in a fresh kernel; returns (notebook, wall seconds)."""
     nb = nbformat.read(path, as_version=4)
+    # IPC sockets in a private temporary folder: local-only, and the kernel does not warn
+    # about unencrypted TCP on every start.
+    ipc_dir = tempfile.mkdtemp(prefix="seqcourse-kernel-")
+    km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(ipc_dir, "kernel"))
     client = nbclient.NotebookClient(
         nb,
+        km=km,
         timeout=CELL_TIMEOUT_S,
         kernel_name=KERNEL,
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
     )
     start = time.perf_counter()
-    client.execute()
+    try:
+        client.execute()
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+        shutil.rmtree(ipc_dir, ignore_errors=True)
     return nb, time.perf_counter() - start
 
 
