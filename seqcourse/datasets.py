@@ -65,6 +65,15 @@ BUNDLED = {
         license="Public domain (as marked by statsmodels)",
         rebuild="python data/extract/sunspots.py",
     ),
+    "names": BundledFile(
+        filename="names.txt",
+        sha256="cba14f452b7768bd7fe093035a67491d4a334061634ccfd51522fb796910e75e",
+        description="5,163 US first names of the 1990 census, lower-case, one per line, sorted.",
+        source="PyPI names 0.3.0 sdist, names/dist.male.first and names/dist.female.first "
+        "(first field, lower-cased, merged, de-duplicated)",
+        license="Public domain (US census data, as marked by the package; package MIT)",
+        rebuild="python data/extract/names.py",
+    ),
 }
 
 # Opt-in downloads for Colab. Later chapters register their datasets here; the loader is
@@ -163,6 +172,27 @@ def load_sunspots():
     if table.ndim != 2 or table.shape[1] != 2 or np.isnan(table).any():
         raise DataIntegrityError(f"{path} does not hold two numeric columns YEAR,SUNACTIVITY.")
     return table[:, 0].astype(np.int64), table[:, 1].astype(np.float32)
+
+
+def load_names():
+    """Loads the first names of the 1990 US census, for character-level language models.
+
+    Introduced in chapter 2.
+
+    Returns:
+        A sorted list of 5,163 distinct lower-case names (ASCII letters ``a``-``z`` only).
+
+    Example:
+
+    >>> names = load_names()
+    >>> len(names), names[:3]
+    (5163, ['aaron', 'abbey', 'abbie'])
+    """
+    path = bundled_path("names")
+    names = path.read_text(encoding="ascii").split()
+    if not names or not all(n.isascii() and n.isalpha() and n.islower() for n in names):
+        raise DataIntegrityError(f"{path} does not hold lower-case names, one per line.")
+    return names
 
 
 def fetch_online(name, *, cache_dir=None, registry=None):

@@ -189,6 +189,19 @@ def rnn_output(hs, params):
     """Output logits ``y<t> = W_yh h<t> + b_y`` for every step: ``(batch, time, n_y)``.
 
     Introduced in chapter 2.
+
+    Args:
+        hs: Hidden states, shape ``(batch, time, n_h)`` (as returned by `rnn_forward`).
+        params: Parameter dict with the output layer ``W_yh``, ``b_y``.
+
+    Returns:
+        The logits, shape ``(batch, time, n_y)``; `softmax` turns them into probabilities.
+
+    Example:
+
+    >>> p = init_rnn_params(3, 4, n_y=2)
+    >>> rnn_output(np.zeros((1, 5, 4)), p).shape
+    (1, 5, 2)
     """
     _, n_h, n_y = check_params(params)
     if n_y is None:
@@ -200,7 +213,22 @@ def rnn_output(hs, params):
 
 
 def softmax(logits, axis=-1):
-    """Numerically stable softmax along `axis`."""
+    """Numerically stable softmax along `axis` (the maximum is subtracted first).
+
+    Introduced in chapter 2.
+
+    Args:
+        logits: Array of any shape.
+        axis: The axis that sums to 1.
+
+    Returns:
+        An array of the same shape, non-negative, summing to 1 along `axis`.
+
+    Example:
+
+    >>> softmax(np.array([0.0, np.log(3.0)]))
+    array([0.25, 0.75])
+    """
     logits = np.asarray(logits)
     shifted = logits - logits.max(axis=axis, keepdims=True)
     e = np.exp(shifted)
@@ -210,7 +238,17 @@ def softmax(logits, axis=-1):
 def params_from_keras(layer):
     """Reads ``W_hh``, ``W_hx``, ``b_h`` (float64) from a built `keras.layers.SimpleRNN`.
 
+    Keras stores ``kernel = W_hx.T`` and ``recurrent_kernel = W_hh.T``; they are transposed
+    back here.
+
     Introduced in chapter 2.
+
+    Args:
+        layer: A built `keras.layers.SimpleRNN` with a bias.
+
+    Returns:
+        A parameter dict with ``W_hh`` ``(n_h, n_h)``, ``W_hx`` ``(n_h, n_x)``, ``b_h``
+        ``(n_h,)`` as float64 arrays (copies).
     """
     import keras
 
@@ -228,6 +266,21 @@ def params_to_keras(params, layer):
     """Copies ``W_hh``, ``W_hx``, ``b_h`` into a built `keras.layers.SimpleRNN` (transposing).
 
     Introduced in chapter 2.
+
+    Args:
+        params: Parameter dict (the output-layer keys, if any, are ignored).
+        layer: A built `keras.layers.SimpleRNN` with a bias, ``units == n_h``, built for
+            inputs with ``n_x`` features.
+
+    Returns:
+        None; the layer's weights are overwritten (cast to the layer's dtype).
+
+    Example:
+
+    >>> import keras
+    >>> layer = keras.layers.SimpleRNN(4)
+    >>> layer.build((None, None, 3))
+    >>> params_to_keras(init_rnn_params(3, 4), layer)
     """
     import keras
 
@@ -236,6 +289,8 @@ def params_to_keras(params, layer):
         raise ValueError(
             f"`layer` must be a built keras.layers.SimpleRNN. Received: layer={layer!r}"
         )
+    if not layer.cell.use_bias:
+        raise ValueError("`layer` must use a bias. Received: layer with use_bias=False")
     kernel, recurrent, bias = layer.get_weights()
     if kernel.shape != (n_x, n_h) or recurrent.shape != (n_h, n_h):
         raise ValueError(
