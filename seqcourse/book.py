@@ -40,8 +40,9 @@ def glue(name, value, fmt=None):
         if not isinstance(value, numbers.Number):
             raise ValueError(f"`fmt` applies to numbers only. Received: value={value!r}")
         shown = format(value, fmt)
+    # A formatted number is stored as a string, i.e. as its repr "'1.00'": MyST-NB's
+    # {glue:text} role literal-evals the stored text, which keeps "1.00" as written, whereas
+    # an unquoted 1.00 would come back as the float 1.0.
     bundle, metadata = format_display_data(shown)
-    if isinstance(shown, str):  # show the text itself, not its repr with quotes
-        bundle = {"text/plain": shown}
     metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_MIME_PREFIX}
     display({GLUE_MIME_PREFIX + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)

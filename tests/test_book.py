@@ -65,12 +65,10 @@ def test_glue_returns_none(published):
     assert len(published) == 2
 
 
-def test_glue_string_is_stored_without_quotes(published):
+def test_glue_string_is_stored_like_myst_nb(published):
     glue("model", "AR(4)")
-    assert published[0]["data"] == {GLUE_MIME_PREFIX + "text/plain": "AR(4)"}
-    # MyST-NB would store the repr, quotes included, which the prose would show.
     myst_nb_glue.glue("model", "AR(4)", display=False)
-    assert published[1]["data"] == {GLUE_MIME_PREFIX + "text/plain": "'AR(4)'"}
+    assert published[0]["data"] == published[1]["data"]
     assert published[0]["metadata"] == published[1]["metadata"]
 
 
@@ -78,16 +76,21 @@ def test_glue_string_is_stored_without_quotes(published):
     ("value", "fmt", "text"),
     [
         (3.14159, ".2f", "3.14"),
+        (1.0, ".2f", "1.00"),
+        (25000.0, ".1e", "2.5e+04"),
         (0.98765, ".1%", "98.8%"),
         (1234567, ",", "1,234,567"),
         (7, "d", "7"),
     ],
 )
-def test_glue_fmt_stores_the_formatted_text(published, value, fmt, text):
+def test_glue_fmt_text_renders_exactly_in_the_book(published, value, fmt, text):
+    from myst_nb.core.variables import format_plain_text
+
     glue("number", value, fmt=fmt)
-    assert published[0]["data"] == {GLUE_MIME_PREFIX + "text/plain": text}
-    # The same as gluing the formatted string with MyST-NB, except for the quotes.
-    assert text == format(value, fmt)
+    stored = published[0]["data"][GLUE_MIME_PREFIX + "text/plain"]
+    # What the {glue:text} role shows, without and with a string format spec.
+    assert format_plain_text(stored, "") == text
+    assert format_plain_text(stored, "s") == text
 
 
 @pytest.mark.parametrize("name", ["", "has space", "dotted.name", "é", "a/b", None, 3])
