@@ -16,6 +16,8 @@ Introduced in chapter 4.
 
 import numpy as np
 
+from seqcourse.validation import check_int
+
 PAD = "<pad>"
 SINGULAR_NOUNS = ("cat", "dog", "bird", "key", "author", "teacher")
 PLURAL_NOUNS = ("cats", "dogs", "birds", "keys", "authors", "teachers")
@@ -76,8 +78,7 @@ def make_agreement_data(n, distances, seed=0, attractors=True):
     >>> len(words) == distance[0] + 2 and words[0] == "the"
     True
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(f"`n` must be a positive integer. Received: n={n!r}")
+    n = check_int(n, "n", 1)
     distances_arr = np.asarray(distances)
     if (
         distances_arr.ndim != 1

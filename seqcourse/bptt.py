@@ -21,7 +21,8 @@ Introduced in chapter 3.
 
 import numpy as np
 
-from seqcourse.rnn import _array, check_params, rnn_forward, rnn_output, softmax
+from seqcourse.rnn import check_params, rnn_forward, rnn_output, softmax
+from seqcourse.validation import check_float_array
 
 
 def rnn_cell_backward(dh_t, x_t, h_prev, h_t, params):
@@ -52,10 +53,10 @@ def rnn_cell_backward(dh_t, x_t, h_prev, h_t, params):
     ((4, 4), (2, 3))
     """
     n_x, n_h, _ = check_params(params)
-    dh_t = _array(dh_t, "dh_t", 2)
-    x_t = _array(x_t, "x_t", 2)
-    h_prev = _array(h_prev, "h_prev", 2)
-    h_t = _array(h_t, "h_t", 2)
+    dh_t = check_float_array(dh_t, "dh_t", 2)
+    x_t = check_float_array(x_t, "x_t", 2)
+    h_prev = check_float_array(h_prev, "h_prev", 2)
+    h_t = check_float_array(h_t, "h_t", 2)
     batch = x_t.shape[0]
     if x_t.shape != (batch, n_x) or any(a.shape != (batch, n_h) for a in (dh_t, h_prev, h_t)):
         raise ValueError(
@@ -104,7 +105,7 @@ def rnn_backward(dhs, cache, dh_last=None):
         raise ValueError(f"`cache` must be the dict returned by rnn_forward. Received: {got}")
     x, h0, hs, params = (cache[k] for k in keys)
     check_params(params)
-    dhs = _array(dhs, "dhs", 3)
+    dhs = check_float_array(dhs, "dhs", 3)
     if dhs.shape != hs.shape:
         raise ValueError(
             f"`dhs` must have the shape of the hidden states {hs.shape}. "
@@ -114,7 +115,7 @@ def rnn_backward(dhs, cache, dh_last=None):
     if dh_last is None:
         dh_next = np.zeros((batch, n_h), dtype=dhs.dtype)
     else:
-        dh_next = _array(dh_last, "dh_last", 2)
+        dh_next = check_float_array(dh_last, "dh_last", 2)
         if dh_next.shape != (batch, n_h):
             raise ValueError(
                 f"`dh_last` must have shape {(batch, n_h)}. Received: dh_last.shape={dh_next.shape}"

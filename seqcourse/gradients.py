@@ -16,6 +16,7 @@ Introduced in chapter 4.
 import numpy as np
 
 from seqcourse.rnn import check_params
+from seqcourse.validation import check_float_array, check_int
 
 ACTIVATIONS = ("linear", "tanh", "relu")
 
@@ -45,8 +46,7 @@ def matrix_with_spectral_radius(n, radius, seed=0, kind="orthogonal"):
     >>> round(float(np.abs(np.linalg.eigvals(W)).max()), 6)
     0.9
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(f"`n` must be a positive integer. Received: n={n!r}")
+    n = check_int(n, "n", 1)
     if isinstance(radius, bool) or not isinstance(radius, int | float | np.number) or radius < 0:
         raise ValueError(f"`radius` must be a number >= 0. Received: radius={radius!r}")
     if kind not in ("orthogonal", "random"):
@@ -58,16 +58,6 @@ def matrix_with_spectral_radius(n, radius, seed=0, kind="orthogonal"):
         q = q * np.sign(np.diag(r))  # uniform (Haar) distribution over orthogonal matrices
         return float(radius) * q
     return float(radius) * gaussian / np.abs(np.linalg.eigvals(gaussian)).max()
-
-
-def _float_array(value, name, ndim):
-    value = np.asarray(value)
-    if value.ndim != ndim or not np.issubdtype(value.dtype, np.floating):
-        raise ValueError(
-            f"`{name}` must be a {ndim}-D float array. "
-            f"Received: {name}.shape={value.shape}, dtype={value.dtype}"
-        )
-    return value
 
 
 def _check_activation(activation):
@@ -115,10 +105,10 @@ def jacobian_norms(params, x, *, h0=None, activation="tanh", ord=2):
     _check_activation(activation)
     if ord not in (2, "fro"):
         raise ValueError(f'`ord` must be 2 or "fro". Received: ord={ord!r}')
-    x = _float_array(x, "x", 2)
+    x = check_float_array(x, "x", 2)
     if x.shape[1] != n_x or x.shape[0] < 1:
         raise ValueError(f"`x` must have shape (time >= 1, {n_x}). Received: x.shape={x.shape}")
-    h0 = np.zeros(n_h) if h0 is None else _float_array(h0, "h0", 1)
+    h0 = np.zeros(n_h) if h0 is None else check_float_array(h0, "h0", 1)
     if h0.shape != (n_h,):
         raise ValueError(f"`h0` must have shape ({n_h},). Received: h0.shape={h0.shape}")
 

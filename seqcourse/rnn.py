@@ -22,18 +22,10 @@ Introduced in chapter 2.
 
 import numpy as np
 
+from seqcourse.validation import check_float_array, check_int
+
 RECURRENT_KEYS = ("W_hh", "W_hx", "b_h")
 OUTPUT_KEYS = ("W_yh", "b_y")
-
-
-def _array(value, name, ndim):
-    value = np.asarray(value)
-    if value.ndim != ndim or not np.issubdtype(value.dtype, np.floating):
-        raise ValueError(
-            f"`{name}` must be a {ndim}-D float array. "
-            f"Received: {name}.shape={value.shape}, dtype={value.dtype}"
-        )
-    return value
 
 
 def check_params(params, output=False):
@@ -50,9 +42,9 @@ def check_params(params, output=False):
     if not isinstance(params, dict) or any(k not in params for k in keys):
         got = sorted(params) if isinstance(params, dict) else type(params).__name__
         raise ValueError(f"`params` must be a dict with keys {list(keys)}. Received: params={got}")
-    W_hh = _array(params["W_hh"], "W_hh", 2)
-    W_hx = _array(params["W_hx"], "W_hx", 2)
-    b_h = _array(params["b_h"], "b_h", 1)
+    W_hh = check_float_array(params["W_hh"], "W_hh", 2)
+    W_hx = check_float_array(params["W_hx"], "W_hx", 2)
+    b_h = check_float_array(params["b_h"], "b_h", 1)
     n_h, n_x = W_hx.shape
     if W_hh.shape != (n_h, n_h) or b_h.shape != (n_h,):
         raise ValueError(
@@ -62,8 +54,8 @@ def check_params(params, output=False):
         )
     n_y = None
     if "W_yh" in params and "b_y" in params:
-        W_yh = _array(params["W_yh"], "W_yh", 2)
-        b_y = _array(params["b_y"], "b_y", 1)
+        W_yh = check_float_array(params["W_yh"], "W_yh", 2)
+        b_y = check_float_array(params["b_y"], "b_y", 1)
         n_y = W_yh.shape[0]
         if W_yh.shape != (n_y, n_h) or b_y.shape != (n_y,):
             raise ValueError(
@@ -95,9 +87,7 @@ def init_rnn_params(n_x, n_h, n_y=None, seed=0, dtype=np.float64, scale=None):
     >>> {k: v.shape for k, v in p.items()}
     {'W_hh': (5, 5), 'W_hx': (5, 3), 'b_h': (5,), 'W_yh': (2, 5), 'b_y': (2,)}
     """
-    for name, value in (("n_x", n_x), ("n_h", n_h)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+    n_x, n_h = check_int(n_x, "n_x", 1), check_int(n_h, "n_h", 1)
     if n_y is not None and (isinstance(n_y, bool) or not isinstance(n_y, int) or n_y < 1):
         raise ValueError(f"`n_y` must be a positive integer or None. Received: n_y={n_y!r}")
     rng = np.random.default_rng(seed)
@@ -137,8 +127,8 @@ def rnn_cell_forward(x_t, h_prev, params):
     (2, 4)
     """
     n_x, n_h, _ = check_params(params)
-    x_t = _array(x_t, "x_t", 2)
-    h_prev = _array(h_prev, "h_prev", 2)
+    x_t = check_float_array(x_t, "x_t", 2)
+    h_prev = check_float_array(h_prev, "h_prev", 2)
     if x_t.shape[1] != n_x or h_prev.shape != (x_t.shape[0], n_h):
         raise ValueError(
             f"Expected x_t (batch, {n_x}) and h_prev (batch, {n_h}). "
@@ -169,8 +159,8 @@ def rnn_forward(x, h0, params):
     (2, 5, 4)
     """
     n_x, n_h, _ = check_params(params)
-    x = _array(x, "x", 3)
-    h0 = _array(h0, "h0", 2)
+    x = check_float_array(x, "x", 3)
+    h0 = check_float_array(h0, "h0", 2)
     batch, time, features = x.shape
     if features != n_x or h0.shape != (batch, n_h) or time < 1:
         raise ValueError(
@@ -206,7 +196,7 @@ def rnn_output(hs, params):
     _, n_h, n_y = check_params(params)
     if n_y is None:
         raise ValueError("`params` has no output layer (W_yh, b_y). Received: params without W_yh")
-    hs = _array(hs, "hs", 3)
+    hs = check_float_array(hs, "hs", 3)
     if hs.shape[-1] != n_h:
         raise ValueError(f"`hs` must end with n_h={n_h}. Received: hs.shape={hs.shape}")
     return hs @ params["W_yh"].T + params["b_y"]

@@ -5,11 +5,7 @@ Introduced in chapter 1.
 
 import numpy as np
 
-
-def _int_arg(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}")
-    return int(value)
+from seqcourse.validation import check_int
 
 
 def make_token_presence(n_samples, length, vocab_size, target, positions, seed=0):
@@ -43,12 +39,12 @@ def make_token_presence(n_samples, length, vocab_size, target, positions, seed=0
     >>> bool(np.all((x == 7).any(axis=1) == (y == 1)))
     True
     """
-    n_samples = _int_arg(n_samples, "n_samples", 2)
+    n_samples = check_int(n_samples, "n_samples", 2)
     if n_samples % 2:
         raise ValueError(f"`n_samples` must be even. Received: n_samples={n_samples}")
-    length = _int_arg(length, "length", 1)
-    vocab_size = _int_arg(vocab_size, "vocab_size", 3)
-    target = _int_arg(target, "target", 1)
+    length = check_int(length, "length", 1)
+    vocab_size = check_int(vocab_size, "vocab_size", 3)
+    target = check_int(target, "target", 1)
     if target >= vocab_size:
         raise ValueError(
             f"`target` must be in 1..vocab_size - 1 = {vocab_size - 1}. Received: target={target}"
@@ -65,7 +61,7 @@ def make_token_presence(n_samples, length, vocab_size, target, positions, seed=0
             f"`positions` must be a non-empty list of integers in 0..{length - 1}. "
             f"Received: positions={positions.tolist()}"
         )
-    seed = _int_arg(seed, "seed", 0)
+    seed = check_int(seed, "seed", 0)
     rng = np.random.default_rng(seed)
     others = np.array([t for t in range(1, vocab_size) if t != target])
     tokens = others[rng.integers(0, others.size, size=(n_samples, length))]

@@ -12,6 +12,8 @@ import numbers
 
 import numpy as np
 
+from seqcourse.validation import check_int
+
 
 def _series(x, name="x", min_length=2):
     x = np.asarray(x)
@@ -24,12 +26,6 @@ def _series(x, name="x", min_length=2):
     if not np.issubdtype(x.dtype, np.number) or not np.all(np.isfinite(x)):
         raise ValueError(f"`{name}` must hold finite numbers. Received: {name}.dtype={x.dtype}")
     return x
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-    return int(value)
 
 
 def autocorrelation(x, max_lag):
@@ -54,7 +50,7 @@ def autocorrelation(x, max_lag):
     True
     """
     x = _series(x).astype(np.float64)
-    max_lag = _positive_int(max_lag, "max_lag")
+    max_lag = check_int(max_lag, "max_lag", 1)
     if max_lag >= x.shape[0]:
         raise ValueError(
             f"`max_lag` must be smaller than the series length {x.shape[0]}. "
@@ -103,7 +99,7 @@ def window_arrays(x, tau, start=None, stop=None):
     ([[0.0, 1.0], [1.0, 2.0], [2.0, 3.0], [3.0, 4.0]], [2.0, 3.0, 4.0, 5.0])
     """
     x = _series(x)
-    tau = _positive_int(tau, "tau")
+    tau = check_int(tau, "tau", 1)
     start = tau if start is None else start
     stop = x.shape[0] if stop is None else stop
     _check_range(x, tau, start, stop)
@@ -134,8 +130,8 @@ def windowed_dataset(x, tau, start=None, stop=None, batch_size=32, shuffle=False
     import keras
 
     x = _series(x)
-    tau = _positive_int(tau, "tau")
-    batch_size = _positive_int(batch_size, "batch_size")
+    tau = check_int(tau, "tau", 1)
+    batch_size = check_int(batch_size, "batch_size", 1)
     start = tau if start is None else start
     stop = x.shape[0] if stop is None else stop
     _check_range(x, tau, start, stop)
@@ -276,7 +272,7 @@ def recursive_forecast(predict, windows, steps):
     windows = np.asarray(windows, dtype=np.float64)
     if windows.ndim != 2:
         raise ValueError(f"`windows` must be (batch, tau). Received: windows.shape={windows.shape}")
-    steps = _positive_int(steps, "steps")
+    steps = check_int(steps, "steps", 1)
     current = windows.copy()
     out = np.empty((windows.shape[0], steps))
     for k in range(steps):
@@ -302,8 +298,8 @@ def k_step_rmse(predict, x, tau, start, stop, max_steps):
         Array ``(max_steps,)`` of RMSEs.
     """
     x = _series(x).astype(np.float64)
-    tau = _positive_int(tau, "tau")
-    max_steps = _positive_int(max_steps, "max_steps")
+    tau = check_int(tau, "tau", 1)
+    max_steps = check_int(max_steps, "max_steps", 1)
     if not (tau <= start <= stop - max_steps and stop <= x.shape[0]):
         raise ValueError(
             f"Need tau <= start <= stop - max_steps and stop <= len(x) = {x.shape[0]}. "

@@ -1,0 +1,50 @@
+import numpy as np
+import pytest
+
+from seqcourse.validation import check_float_array, check_int
+
+
+@pytest.mark.parametrize("value", [0, 5, np.int32(7), np.int64(2**40)])
+def test_check_int_accepts_integers(value):
+    result = check_int(value, "n", 0)
+    assert result == int(value) and type(result) is int
+
+
+@pytest.mark.parametrize("value", [-1, 1.0, "3", None, True, np.float64(2.0)])
+def test_check_int_rejects(value):
+    with pytest.raises(ValueError, match=r"`n` must be an integer >= 0\. Received: n="):
+        check_int(value, "n", 0)
+
+
+def test_check_int_minimum_one_says_positive():
+    with pytest.raises(ValueError, match=r"`units` must be a positive integer\. Received: units=0"):
+        check_int(0, "units", 1)
+
+
+def test_check_int_minimum_is_inclusive():
+    assert check_int(3, "k", 3) == 3
+    with pytest.raises(ValueError, match=r"integer >= 4\. Received: k=3"):
+        check_int(3, "k", 4)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_check_float_array_accepts_float_arrays(dtype):
+    array = np.ones((2, 3), dtype=dtype)
+    assert check_float_array(array, "x", 2) is array
+
+
+def test_check_float_array_converts_lists():
+    np.testing.assert_array_equal(check_float_array([[1.0, 2.0]], "x", 2), [[1.0, 2.0]])
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (np.ones(3), r"`x` must be a 2-D float array\. Received: x\.shape=\(3,\), dtype=float64"),
+        (np.ones((2, 2), dtype=int), r"Received: x\.shape=\(2, 2\), dtype=int64"),
+        ([["a"]], r"Received: x\.shape=\(1, 1\), dtype=<U1"),
+    ],
+)
+def test_check_float_array_rejects(value, message):
+    with pytest.raises(ValueError, match=message):
+        check_float_array(value, "x", 2)
