@@ -9,7 +9,7 @@ A notebook passes when
     _config.yml, and the next code cell imports seqcourse and calls seqcourse.setup(...);
   - every cell marked `# NBVAL_IGNORE_OUTPUT` is followed by a code cell that asserts;
   - it has the chapter outline: learning objectives, summary, at least three exercises each
-    with a solution, references;
+    with a solution, references (a {footbibliography} of its {footcite} citations);
   - figures are PNG (no SVG) and the file is under MAX_BYTES.
 Exit status 1 lists every problem.
 """
@@ -89,8 +89,12 @@ def check(path, url):
         problems.append(
             f"{len(exercises)} exercises and {len(solutions)} solutions (need >= 3 each)"
         )
-    if "{bibliography}" not in text:
-        problems.append("no {bibliography} directive")
+    # Per-chapter references are footnote bibliographies: a key cited in two chapters would
+    # be a duplicate citation (a build warning) with one {bibliography} per chapter.
+    if "{footbibliography}" not in text:
+        problems.append("no {footbibliography} directive (cite with {footcite})")
+    if re.search(r"\{cite(:[a-z]+)?\}|\{bibliography\}", text):
+        problems.append("uses {cite}/{bibliography}; chapters use {footcite}/{footbibliography}")
     return problems
 
 

@@ -40,7 +40,7 @@ OUTLINE = """## Learning objectives
 ```{solution} c
 ```
 ## References
-```{bibliography}
+```{footbibliography}
 ```
 """
 
@@ -110,6 +110,11 @@ def test_every_stored_chapter_notebook_is_clean():
             ),
             "SVG",
         ),
+        (
+            lambda c: c[0].update(source=c[0].source.replace("{footbibliography}", "{x}")),
+            "no {footbibliography}",
+        ),
+        (lambda c: c[0].update(source=c[0].source + "\nSee {cite}`elman1990`."), "{footcite}"),
     ],
 )
 def test_each_problem_is_reported(tmp_path, mutate, expected):
