@@ -26,7 +26,7 @@ Introduced in chapter 6.
 
 import numpy as np
 
-from seqcourse.validation import check_float_array
+from seqcourse.validation import check_float_array, check_sequence_batch
 
 GATE_ORDER = ("update", "reset", "candidate")
 
@@ -193,14 +193,8 @@ def gru_forward(x, h0, params, reset_after=True):
     ((2, 5, 4), (2, 5, 4))
     """
     n_x, n_h = check_gru_params(params, reset_after)
-    x = check_float_array(x, "x", 3)
-    h0 = check_float_array(h0, "h0", 2)
-    batch, time, features = x.shape
-    if features != n_x or h0.shape != (batch, n_h) or time < 1:
-        raise ValueError(
-            f"Expected x (batch, time >= 1, {n_x}) and h0 (batch, {n_h}). "
-            f"Received: x.shape={x.shape}, h0.shape={h0.shape}"
-        )
+    x, (h0,) = check_sequence_batch(x, {"h0": h0}, n_x, n_h)
+    batch, time, _ = x.shape
     dtype = np.result_type(x, params["kernel"])
     hs = np.empty((batch, time, n_h), dtype=dtype)
     gates = {name: np.empty((batch, time, n_h), dtype=dtype) for name in GATE_ORDER}

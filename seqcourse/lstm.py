@@ -33,7 +33,7 @@ Introduced in chapter 5.
 
 import numpy as np
 
-from seqcourse.validation import check_float_array
+from seqcourse.validation import check_float_array, check_sequence_batch
 
 VARIANTS = ("standard", "peephole", "coupled")
 GATE_ORDER = {
@@ -247,15 +247,8 @@ def lstm_forward(x, h0, c0, params, variant="standard"):
     ((2, 5, 4), (2, 5, 4))
     """
     n_x, n_h = check_lstm_params(params, variant)
-    x = check_float_array(x, "x", 3)
-    h0 = check_float_array(h0, "h0", 2)
-    c0 = check_float_array(c0, "c0", 2)
-    batch, time, features = x.shape
-    if features != n_x or h0.shape != (batch, n_h) or c0.shape != (batch, n_h) or time < 1:
-        raise ValueError(
-            f"Expected x (batch, time >= 1, {n_x}), h0 and c0 (batch, {n_h}). "
-            f"Received: x.shape={x.shape}, h0.shape={h0.shape}, c0.shape={c0.shape}"
-        )
+    x, (h0, c0) = check_sequence_batch(x, {"h0": h0, "c0": c0}, n_x, n_h)
+    batch, time, _ = x.shape
     dtype = np.result_type(x, params["kernel"])
     hs = np.empty((batch, time, n_h), dtype=dtype)
     cs = np.empty((batch, time, n_h), dtype=dtype)

@@ -22,7 +22,7 @@ Introduced in chapter 2.
 
 import numpy as np
 
-from seqcourse.validation import check_float_array, check_int
+from seqcourse.validation import check_float_array, check_int, check_sequence_batch
 
 RECURRENT_KEYS = ("W_hh", "W_hx", "b_h")
 OUTPUT_KEYS = ("W_yh", "b_y")
@@ -159,14 +159,8 @@ def rnn_forward(x, h0, params):
     (2, 5, 4)
     """
     n_x, n_h, _ = check_params(params)
-    x = check_float_array(x, "x", 3)
-    h0 = check_float_array(h0, "h0", 2)
-    batch, time, features = x.shape
-    if features != n_x or h0.shape != (batch, n_h) or time < 1:
-        raise ValueError(
-            f"Expected x (batch, time >= 1, {n_x}) and h0 (batch, {n_h}). "
-            f"Received: x.shape={x.shape}, h0.shape={h0.shape}"
-        )
+    x, (h0,) = check_sequence_batch(x, {"h0": h0}, n_x, n_h)
+    batch, time, _ = x.shape
     hs = np.empty((batch, time, n_h), dtype=np.result_type(x, params["W_hh"]))
     h = h0
     for t in range(time):

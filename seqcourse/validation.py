@@ -62,3 +62,40 @@ def check_float_array(value, name, ndim):
             f"Received: {name}.shape={value.shape}, dtype={value.dtype}"
         )
     return value
+
+
+def check_sequence_batch(x, states, n_x, n_h):
+    """Checks a batch of input sequences and the initial states of a recurrent layer.
+
+    Args:
+        x: Inputs, a float array of shape ``(batch, time >= 1, n_x)``.
+        states: Dict of initial states by name (e.g. ``{"h0": h0}`` or
+            ``{"h0": h0, "c0": c0}``), each a float array ``(batch, n_h)``.
+        n_x: Input size.
+        n_h: Hidden size.
+
+    Returns:
+        ``(x, states)`` as NumPy arrays, in the same order.
+
+    Raises:
+        ValueError: naming the expected shapes and the received ones.
+
+    Example:
+
+    >>> x, (h0,) = check_sequence_batch(np.ones((2, 5, 3)), {"h0": np.zeros((2, 4))}, 3, 4)
+    >>> x.shape, h0.shape
+    ((2, 5, 3), (2, 4))
+    """
+    x = check_float_array(x, "x", 3)
+    arrays = tuple(check_float_array(v, name, 2) for name, v in states.items())
+    batch, time, features = x.shape
+    if features != n_x or time < 1 or any(a.shape != (batch, n_h) for a in arrays):
+        names = ", ".join(states)
+        received = ", ".join(
+            f"{name}.shape={a.shape}" for name, a in zip(states, arrays, strict=True)
+        )
+        raise ValueError(
+            f"Expected x (batch, time >= 1, {n_x}) and {names} (batch, {n_h}). "
+            f"Received: x.shape={x.shape}, {received}"
+        )
+    return x, arrays

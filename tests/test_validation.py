@@ -1,7 +1,9 @@
+import re
+
 import numpy as np
 import pytest
 
-from seqcourse.validation import check_float_array, check_int
+from seqcourse.validation import check_float_array, check_int, check_sequence_batch
 
 
 @pytest.mark.parametrize("value", [0, 5, np.int32(7), np.int64(2**40)])
@@ -48,3 +50,33 @@ def test_check_float_array_converts_lists():
 def test_check_float_array_rejects(value, message):
     with pytest.raises(ValueError, match=message):
         check_float_array(value, "x", 2)
+
+
+def test_check_sequence_batch_returns_arrays_in_order():
+    x, (h0, c0) = check_sequence_batch(
+        [[[1.0, 2.0]]], {"h0": np.zeros((1, 3)), "c0": np.ones((1, 3))}, 2, 3
+    )
+    assert x.shape == (1, 1, 2) and h0.sum() == 0 and c0.sum() == 3
+
+
+@pytest.mark.parametrize(
+    "x, h0, c0",
+    [
+        (np.ones((2, 4, 5)), np.zeros((2, 3)), np.zeros((2, 3))),  # wrong n_x
+        (np.ones((2, 0, 2)), np.zeros((2, 3)), np.zeros((2, 3))),  # no time steps
+        (np.ones((2, 4, 2)), np.zeros((1, 3)), np.zeros((2, 3))),  # batch mismatch
+        (np.ones((2, 4, 2)), np.zeros((2, 3)), np.zeros((2, 4))),  # wrong n_h in c0
+    ],
+)
+def test_check_sequence_batch_rejects_mismatched_shapes(x, h0, c0):
+    pattern = (
+        r"Expected x \(batch, time >= 1, 2\) and h0, c0 \(batch, 3\)\. Received: x\.shape="
+        + re.escape(f"{x.shape}, h0.shape={h0.shape}, c0.shape={c0.shape}")
+    )
+    with pytest.raises(ValueError, match=pattern):
+        check_sequence_batch(x, {"h0": h0, "c0": c0}, 2, 3)
+
+
+def test_check_sequence_batch_rejects_non_float_state():
+    with pytest.raises(ValueError, match=r"`h0` must be a 2-D float array"):
+        check_sequence_batch(np.ones((1, 1, 2)), {"h0": np.zeros((1, 3), dtype=int)}, 2, 3)
