@@ -26,7 +26,7 @@ Introduced in chapter 6.
 
 import numpy as np
 
-from seqcourse.validation import check_float_array, check_sequence_batch
+from seqcourse.validation import check_float_array, check_sequence_batch, check_step_batch
 
 GATE_ORDER = ("update", "reset", "candidate")
 
@@ -159,13 +159,7 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=True):
     ((2, 4), ['candidate', 'reset', 'update'])
     """
     n_x, n_h = check_gru_params(params, reset_after)
-    x_t = check_float_array(x_t, "x_t", 2)
-    h_prev = check_float_array(h_prev, "h_prev", 2)
-    if x_t.shape[1] != n_x or h_prev.shape != (x_t.shape[0], n_h):
-        raise ValueError(
-            f"Expected x_t (batch, {n_x}) and h_prev (batch, {n_h}). "
-            f"Received: x_t.shape={x_t.shape}, h_prev.shape={h_prev.shape}"
-        )
+    x_t, (h_prev,) = check_step_batch(x_t, {"h_prev": h_prev}, n_x, n_h)
     return _step(x_t, h_prev, params, reset_after, n_h)
 
 

@@ -33,7 +33,7 @@ Introduced in chapter 5.
 
 import numpy as np
 
-from seqcourse.validation import check_float_array, check_sequence_batch
+from seqcourse.validation import check_float_array, check_sequence_batch, check_step_batch
 
 VARIANTS = ("standard", "peephole", "coupled")
 GATE_ORDER = {
@@ -207,16 +207,7 @@ def lstm_cell_forward(x_t, h_prev, c_prev, params, variant="standard"):
     ((2, 4), (2, 4), ['candidate', 'forget', 'input', 'output'])
     """
     n_x, n_h = check_lstm_params(params, variant)
-    x_t = check_float_array(x_t, "x_t", 2)
-    h_prev = check_float_array(h_prev, "h_prev", 2)
-    c_prev = check_float_array(c_prev, "c_prev", 2)
-    batch = x_t.shape[0]
-    if x_t.shape[1] != n_x or h_prev.shape != (batch, n_h) or c_prev.shape != (batch, n_h):
-        raise ValueError(
-            f"Expected x_t (batch, {n_x}), h_prev and c_prev (batch, {n_h}). "
-            f"Received: x_t.shape={x_t.shape}, h_prev.shape={h_prev.shape}, "
-            f"c_prev.shape={c_prev.shape}"
-        )
+    x_t, (h_prev, c_prev) = check_step_batch(x_t, {"h_prev": h_prev, "c_prev": c_prev}, n_x, n_h)
     return _step(x_t, h_prev, c_prev, params, variant, n_h)
 
 

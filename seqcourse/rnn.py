@@ -22,7 +22,12 @@ Introduced in chapter 2.
 
 import numpy as np
 
-from seqcourse.validation import check_float_array, check_int, check_sequence_batch
+from seqcourse.validation import (
+    check_float_array,
+    check_int,
+    check_sequence_batch,
+    check_step_batch,
+)
 
 RECURRENT_KEYS = ("W_hh", "W_hx", "b_h")
 OUTPUT_KEYS = ("W_yh", "b_y")
@@ -127,13 +132,7 @@ def rnn_cell_forward(x_t, h_prev, params):
     (2, 4)
     """
     n_x, n_h, _ = check_params(params)
-    x_t = check_float_array(x_t, "x_t", 2)
-    h_prev = check_float_array(h_prev, "h_prev", 2)
-    if x_t.shape[1] != n_x or h_prev.shape != (x_t.shape[0], n_h):
-        raise ValueError(
-            f"Expected x_t (batch, {n_x}) and h_prev (batch, {n_h}). "
-            f"Received: x_t.shape={x_t.shape}, h_prev.shape={h_prev.shape}"
-        )
+    x_t, (h_prev,) = check_step_batch(x_t, {"h_prev": h_prev}, n_x, n_h)
     return np.tanh(h_prev @ params["W_hh"].T + x_t @ params["W_hx"].T + params["b_h"])
 
 

@@ -64,6 +64,48 @@ def check_float_array(value, name, ndim):
     return value
 
 
+def _check_batch(x, name, expected, states, n_x, n_h):
+    x = check_float_array(x, name, len(expected))
+    arrays = tuple(check_float_array(v, key, 2) for key, v in states.items())
+    batch = x.shape[0]
+    ok = x.shape[-1] == n_x and all(a.shape == (batch, n_h) for a in arrays)
+    if len(expected) == 3:
+        ok = ok and x.shape[1] >= 1
+    if not ok:
+        names = ", ".join(states)
+        received = ", ".join(f"{k}.shape={a.shape}" for k, a in zip(states, arrays, strict=True))
+        raise ValueError(
+            f"Expected {name} ({', '.join(expected)}) and {names} (batch, {n_h}). "
+            f"Received: {name}.shape={x.shape}, {received}"
+        )
+    return x, arrays
+
+
+def check_step_batch(x_t, states, n_x, n_h):
+    """Checks the inputs of one time step and the states of a recurrent cell.
+
+    Args:
+        x_t: Inputs at one step, a float array of shape ``(batch, n_x)``.
+        states: Dict of previous states by name (e.g. ``{"h_prev": h_prev}``), each a float
+            array ``(batch, n_h)``.
+        n_x: Input size.
+        n_h: Hidden size.
+
+    Returns:
+        ``(x_t, states)`` as NumPy arrays, the states in the order given.
+
+    Raises:
+        ValueError: naming the expected shapes and the received ones.
+
+    Example:
+
+    >>> x_t, (h,) = check_step_batch(np.ones((2, 3)), {"h_prev": np.zeros((2, 4))}, 3, 4)
+    >>> x_t.shape, h.shape
+    ((2, 3), (2, 4))
+    """
+    return _check_batch(x_t, "x_t", ("batch", str(n_x)), states, n_x, n_h)
+
+
 def check_sequence_batch(x, states, n_x, n_h):
     """Checks a batch of input sequences and the initial states of a recurrent layer.
 
@@ -75,7 +117,7 @@ def check_sequence_batch(x, states, n_x, n_h):
         n_h: Hidden size.
 
     Returns:
-        ``(x, states)`` as NumPy arrays, in the same order.
+        ``(x, states)`` as NumPy arrays, the states in the order given.
 
     Raises:
         ValueError: naming the expected shapes and the received ones.
@@ -86,16 +128,4 @@ def check_sequence_batch(x, states, n_x, n_h):
     >>> x.shape, h0.shape
     ((2, 5, 3), (2, 4))
     """
-    x = check_float_array(x, "x", 3)
-    arrays = tuple(check_float_array(v, name, 2) for name, v in states.items())
-    batch, time, features = x.shape
-    if features != n_x or time < 1 or any(a.shape != (batch, n_h) for a in arrays):
-        names = ", ".join(states)
-        received = ", ".join(
-            f"{name}.shape={a.shape}" for name, a in zip(states, arrays, strict=True)
-        )
-        raise ValueError(
-            f"Expected x (batch, time >= 1, {n_x}) and {names} (batch, {n_h}). "
-            f"Received: x.shape={x.shape}, {received}"
-        )
-    return x, arrays
+    return _check_batch(x, "x", ("batch", "time >= 1", str(n_x)), states, n_x, n_h)

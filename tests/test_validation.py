@@ -3,7 +3,12 @@ import re
 import numpy as np
 import pytest
 
-from seqcourse.validation import check_float_array, check_int, check_sequence_batch
+from seqcourse.validation import (
+    check_float_array,
+    check_int,
+    check_sequence_batch,
+    check_step_batch,
+)
 
 
 @pytest.mark.parametrize("value", [0, 5, np.int32(7), np.int64(2**40)])
@@ -80,3 +85,15 @@ def test_check_sequence_batch_rejects_mismatched_shapes(x, h0, c0):
 def test_check_sequence_batch_rejects_non_float_state():
     with pytest.raises(ValueError, match=r"`h0` must be a 2-D float array"):
         check_sequence_batch(np.ones((1, 1, 2)), {"h0": np.zeros((1, 3), dtype=int)}, 2, 3)
+
+
+def test_check_step_batch_rejects_mismatched_states():
+    pattern = r"Expected x_t \(batch, 2\) and h_prev, c_prev \(batch, 3\)\. " + re.escape(
+        "Received: x_t.shape=(2, 2), h_prev.shape=(2, 3), c_prev.shape=(1, 3)"
+    )
+    with pytest.raises(ValueError, match=pattern):
+        check_step_batch(
+            np.ones((2, 2)), {"h_prev": np.zeros((2, 3)), "c_prev": np.zeros((1, 3))}, 2, 3
+        )
+    with pytest.raises(ValueError, match=r"Received: x_t\.shape=\(2, 5\)"):
+        check_step_batch(np.ones((2, 5)), {"h_prev": np.zeros((2, 3))}, 2, 3)
