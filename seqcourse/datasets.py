@@ -74,6 +74,16 @@ BUNDLED = {
         license="Public domain (US census data, as marked by the package; package MIT)",
         rebuild="python data/extract/names.py",
     ),
+    "de_en_sentences": BundledFile(
+        filename="de_en_sentences.tsv",
+        sha256="e0d9fcfe8d2633c31e2bd0fecd0c669d752e9bfbf50c14051c412efaa71f3d7a",
+        description="15,004 German-English example sentence pairs of the Ding dictionary "
+        "(TSV with header de, en).",
+        source="Debian trans-de-en 1.9-6 (source package ding), /usr/share/trans/de-en: "
+        "the whole-sentence senses of each entry, paired position by position",
+        license="GPL-2+ (Frank Richter, TU Chemnitz); license texts in data/LICENSES/",
+        rebuild="python data/extract/de_en_sentences.py",
+    ),
 }
 
 # Opt-in downloads for Colab. Later chapters register their datasets here; the loader is
