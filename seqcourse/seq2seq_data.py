@@ -557,9 +557,9 @@ def de_en_task(*, max_words=10, min_count=2, seed=0):
     Keeps the pairs whose two sides both have at most `max_words` tokens after
     `standardize` (punctuation marks count as tokens), shuffles the distinct German sentences
     once with `seed`, and splits them 80/10/10 (a sentence with two translations keeps both in
-    one split). The vocabularies come from the training split; words seen fewer
-    than `min_count` times there become ``"[UNK]"`` in the model's inputs and targets, but
-    the reference sentences (`Seq2SeqSplit.target_tokens`) keep them.
+    one split). The vocabularies come from the training split; words seen fewer than
+    `min_count` times there become ``"[UNK]"`` in the model's inputs and targets, but the
+    reference sentences (`Seq2SeqSplit.target_tokens`) keep them.
 
     Introduced in chapter 7.
 
@@ -571,19 +571,56 @@ def de_en_task(*, max_words=10, min_count=2, seed=0):
     Returns:
         A `Seq2SeqTask` named ``"de-en"``.
     """
+    return pairs_task(
+        load_de_en_pairs(), name="de-en", max_words=max_words, min_count=min_count, seed=seed
+    )
+
+
+def pairs_task(pairs, *, name, max_words=10, min_count=2, seed=0):
+    """A word-level translation task from any list of (source, target) sentence pairs.
+
+    What `de_en_task` does to the bundled sentences, for pairs from elsewhere: for example the
+    Tatoeba pairs of `read_tab_pairs` on Colab.
+
+    Introduced in chapter 7.
+
+    Args:
+        pairs: A list of ``(source, target)`` string pairs.
+        name: The task's name.
+        max_words: Longest sentence kept, in tokens (after `standardize`).
+        min_count: Rarest word kept in a vocabulary (counted in the training split).
+        seed: Seed of the shuffle of the distinct source sentences.
+
+    Returns:
+        A `Seq2SeqTask`; no source sentence is in two splits.
+    """
     max_words = check_int(max_words, "max_words", minimum=2)
+    min_count = check_int(min_count, "min_count", minimum=1)
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
-    pairs = [
-        (de, en)
-        for de, en in load_de_en_pairs()
-        if len(tokenize(de, "word")) <= max_words and len(tokenize(en, "word")) <= max_words
+    if not isinstance(pairs, (list, tuple)) or not all(
+        isinstance(p, tuple) and len(p) == 2 and all(isinstance(x, str) and x for x in p)
+        for p in pairs
+    ):
+        raise ValueError(
+            "pairs must be a list of (source, target) tuples of non-empty strings. "
+            f"Received: pairs={str(pairs)[:80]}"
+        )
+    kept = [
+        (src, tgt)
+        for src, tgt in pairs
+        if len(tokenize(src, "word")) <= max_words and len(tokenize(tgt, "word")) <= max_words
     ]
-    # Some German sentences have two translations: split by German sentence, so that no
-    # source sentence is in two splits.
+    # Some sources have two translations: split by source sentence, so that no source
+    # sentence is in two splits.
     groups = collections.defaultdict(list)
-    for de, en in pairs:
-        groups[de].append((de, en))
+    for src, tgt in kept:
+        groups[src].append((src, tgt))
     sources = list(groups)
+    if len(sources) < 10:
+        raise ValueError(
+            f"pairs_task needs at least 10 distinct source sentences of at most {max_words} "
+            f"words. Received: {len(sources)} of {len(pairs)} pairs"
+        )
     order = rng.permutation(len(sources))
     a, b = int(0.8 * len(sources)), int(0.9 * len(sources))
     parts = [order[:a], order[a:b], order[b:]]
@@ -593,5 +630,46 @@ def de_en_task(*, max_words=10, min_count=2, seed=0):
         "word",
         "word",
         min_count=min_count,
-        name="de-en",
+        name=name,
     )
+
+
+def read_tab_pairs(path, *, source_column=1, target_column=0):
+    """Reads sentence pairs from a tab-separated file, such as Tatoeba's ``spa.txt``.
+
+    The Tatoeba/Anki files (``spa-eng.zip``, ``fra-eng.zip`` from manythings.org) hold
+    "English<TAB>other language<TAB>attribution" lines; by default the other language is the
+    source, to translate into English as in the bundled German task. Opt-in, for Colab: the
+    course bundles no Tatoeba file, and CI never reads one.
+
+    Introduced in chapter 7.
+
+    Args:
+        path: The file.
+        source_column: Column of the source sentences.
+        target_column: Column of the target sentences.
+
+    Returns:
+        A list of ``(source, target)`` string pairs.
+
+    Raises:
+        ValueError: naming the file and the line, if a line has too few columns.
+    """
+    import pathlib
+
+    source_column = check_int(source_column, "source_column", minimum=0)
+    target_column = check_int(target_column, "target_column", minimum=0)
+    pairs = []
+    text = pathlib.Path(path).read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        if len(cells) <= max(source_column, target_column):
+            raise ValueError(
+                f"{path}, line {number}: expected at least "
+                f"{max(source_column, target_column) + 1} tab-separated columns. "
+                f"Received: {line[:80]!r}"
+            )
+        pairs.append((cells[source_column].strip(), cells[target_column].strip()))
+    return pairs

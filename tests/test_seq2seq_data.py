@@ -317,3 +317,30 @@ def test_de_en_task_errors():
         ValueError, match="`max_words` must be an integer >= 2. Received: max_words=1"
     ):
         sd.de_en_task(max_words=1)
+
+
+def test_pairs_task_on_tatoeba_style_file(tmp_path):
+    lines = [
+        f"I see {i}.\tVeo {i}.\tCC-BY 2.0 (France) Attribution: tatoeba.org" for i in range(50)
+    ]
+    lines += ["Go.\tVe.\tCC-BY", "Go.\tVete.\tCC-BY"]
+    path = tmp_path / "spa.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pairs = sd.read_tab_pairs(path)
+    assert pairs[0] == ("Veo 0.", "I see 0.") and len(pairs) == 52
+    task = sd.pairs_task(pairs, name="spa-en", min_count=1)
+    assert task.name == "spa-en"
+    assert sum(map(len, task.splits.values())) == 52
+    train, val, test = (set(s.sources) for s in task.splits.values())
+    assert not (train & val or train & test or val & test)
+
+
+def test_read_tab_pairs_and_pairs_task_errors(tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_text("only one column\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.txt, line 1: expected at least 2"):
+        sd.read_tab_pairs(path)
+    with pytest.raises(ValueError, match="pairs must be a list of"):
+        sd.pairs_task([("a", "")], name="x")
+    with pytest.raises(ValueError, match="at least 10 distinct source sentences"):
+        sd.pairs_task([("a b", "c d")] * 20, name="x")
