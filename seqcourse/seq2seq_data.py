@@ -419,6 +419,7 @@ _DATE_FORMATTERS = {
     "slashed_year_first": lambda d: f"{d.year}/{d.month:02d}/{d.day:02d}",
 }
 DATE_FORMATS = tuple(_DATE_FORMATTERS)
+_DRAW = 4096
 
 
 def format_date(date, fmt):
@@ -476,8 +477,10 @@ def make_date_pairs(n, *, seed=0, formats=None):
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     pairs, seen = [], set()
     while len(pairs) < n:
-        days = rng.integers(0, span, size=n)
-        which = rng.integers(0, len(formats), size=n)
+        # Fixed-size draws: the first k pairs are the same whatever n is, so a split taken
+        # from the front of the stream does not change when the other splits grow.
+        days = rng.integers(0, span, size=_DRAW)
+        which = rng.integers(0, len(formats), size=_DRAW)
         for d, f in zip(days, which, strict=True):
             date = _FIRST_DAY + datetime.timedelta(days=int(d))
             source = _DATE_FORMATTERS[formats[f]](date)
@@ -500,7 +503,10 @@ def date_task(n_train=10000, n_validation=1000, n_test=1000, *, seed=0):
 
     Returns:
         A `Seq2SeqTask` named ``"dates"``; every split's sources are distinct from the other
-        splits'. Targets are 10 characters, so ``T_y`` is 11.
+        splits'. The test split depends only on `n_test` and `seed` (and the validation
+        split only on `n_test`, `n_validation` and `seed`), so models trained on different
+        amounts of data are compared on the same test set. Targets are 10 characters, so
+        ``T_y`` is 11.
 
     Example:
 
@@ -513,9 +519,14 @@ def date_task(n_train=10000, n_validation=1000, n_test=1000, *, seed=0):
         for k, v in (("n_train", n_train), ("n_validation", n_validation), ("n_test", n_test))
     ]
     pairs = make_date_pairs(sum(sizes), seed=seed)
-    a, b = sizes[0], sizes[0] + sizes[1]
+    # Test first, then validation, then training pairs: chapters that train on different
+    # amounts of data still share the same test set (and validation set).
+    n_train, n_validation, n_test = sizes
+    test = pairs[:n_test]
+    validation = pairs[n_test : n_test + n_validation]
+    train = pairs[n_test + n_validation :]
     return _make_splits(
-        {"train": pairs[:a], "validation": pairs[a:b], "test": pairs[b:]},
+        {"train": train, "validation": validation, "test": test},
         "char",
         "char",
         min_count=1,
@@ -551,7 +562,7 @@ def load_de_en_pairs():
     return pairs
 
 
-def de_en_task(*, max_words=10, min_count=2, seed=0):
+def de_en_task(*, max_words=8, min_count=2, seed=0):
     """The German-to-English task on the bundled Ding sentences, word level.
 
     Keeps the pairs whose two sides both have at most `max_words` tokens after

@@ -206,6 +206,14 @@ def test_date_task_arrays(dates):
         assert row[n] == sd.END_ID and not row[n + 1 :].any()
 
 
+def test_date_task_test_split_does_not_depend_on_the_other_splits(dates):
+    small = sd.date_task(50, 30, 100, seed=3)
+    big = sd.date_task(5000, 100, 100, seed=3)
+    assert small.test.sources == big.test.sources == dates.test.sources
+    assert big.validation.sources == dates.validation.sources
+    assert sd.make_date_pairs(10, seed=1) == sd.make_date_pairs(9000, seed=1)[:10]
+
+
 def test_date_task_splits_are_disjoint_and_fixed(dates):
     train, val, test = (set(s.sources) for s in (dates.train, dates.validation, dates.test))
     assert not (train & val or train & test or val & test)
@@ -296,8 +304,8 @@ def test_de_en_task_splits(de_en):
     train, val, test = (set(s.sources) for s in de_en.splits.values())
     assert not (train & val or train & test or val & test)
     for split in de_en.splits.values():
-        assert max(map(len, split.source_tokens)) <= 10
-        assert max(map(len, split.target_tokens)) <= 10
+        assert max(map(len, split.source_tokens)) <= 8
+        assert max(map(len, split.target_tokens)) <= 8
     # The vocabularies come from the training split only.
     train_words = {w for s in de_en.train.target_tokens for w in s}
     assert set(de_en.target_vocab.tokens[4:]) <= train_words
