@@ -562,7 +562,7 @@ def load_de_en_pairs():
     return pairs
 
 
-def de_en_task(*, max_words=8, min_count=2, seed=0):
+def de_en_task(*, max_words=10, min_count=2, seed=0):
     """The German-to-English task on the bundled Ding sentences, word level.
 
     Keeps the pairs whose two sides both have at most `max_words` tokens after
