@@ -17,7 +17,7 @@ help:
 	@echo "make book       create .venv, install pins + seqcourse, build the HTML book (_build/html)"
 	@echo "make test       lint, unit tests, strict nbval, notebook check, exercise gate, strict book build"
 	@echo "make notebooks  re-execute every notebook in place (stored outputs)"
-	@echo "make bench      time every notebook -> benchmarks/notebook_times.md"
+	@echo "make bench      time every notebook -> benchmarks/notebook_times.md (SAVE=1: keep outputs)"
 	@echo "make exercises  otter assign every exercises/source -> student notebooks, dist/*.zip"
 	@echo "make grade SUBMISSIONS=dir [ASSIGNMENT=NN_topic]  grade a class -> dist/*-grades.csv"
 	@echo "GPU=1|0         force the CUDA or the CPU TensorFlow build (default: guess from nvidia-smi)"
@@ -53,7 +53,7 @@ notebooks: venv
 	$(PY) scripts/run_notebooks.py $(NOTEBOOKS)
 
 bench: venv
-	$(PY) scripts/run_notebooks.py --bench benchmarks/notebook_times.md $(NOTEBOOKS)
+	$(PY) scripts/run_notebooks.py --bench benchmarks/notebook_times.md $(if $(SAVE),--save) $(NOTEBOOKS)
 
 # Graded assignments (exercises/README.md, book/exercises.md).
 exercises: venv

@@ -2,11 +2,13 @@
 
     python scripts/run_notebooks.py notebooks/*.ipynb                 # `make notebooks`
     python scripts/run_notebooks.py --bench benchmarks/notebook_times.md notebooks/*.ipynb
+    python scripts/run_notebooks.py --bench benchmarks/notebook_times.md --save notebooks/*.ipynb
 
 In place: each notebook is run in a fresh kernel from its own folder and saved with the new
 outputs, so stored outputs always come from one clean run (execution counts 1..N). With
 --bench, notebooks are run the same way but not saved; their wall times are written to a
-Markdown table with a description of the machine. Any cell error stops with exit status 1.
+Markdown table with a description of the machine; add --save to also store the outputs of
+that same run. Any cell error stops with exit status 1.
 """
 
 import argparse
@@ -89,6 +91,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="+", type=pathlib.Path)
     parser.add_argument("--bench", type=pathlib.Path, help="write wall times here, keep notebooks")
+    parser.add_argument("--save", action="store_true", help="with --bench: save the notebooks too")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -106,7 +109,7 @@ def main(argv=None):
             return 1
         print(f"  {seconds:.1f} s", flush=True)
         rows.append((path, seconds))
-        if args.bench is None:
+        if args.bench is None or args.save:
             nbformat.write(clean(nb), path)
 
     if args.bench is not None:

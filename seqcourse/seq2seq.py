@@ -194,6 +194,73 @@ def fit_seq2seq(
 # ---------------------------------------------------------------------------------------------
 
 
+def decode_batches(
+    model,
+    inputs,
+    target_vocab,
+    *,
+    max_length,
+    method="greedy",
+    beam_width=4,
+    length_penalty=0.0,
+    batch_size=500,
+):
+    """Decodes any encoder input in chunks with greedy or beam search and maps ids to tokens.
+
+    The encoder input can be token ids (chapters 7-9) or images and feature grids
+    (chapter 10): only its leading dimension ``N`` is used here.
+
+    Introduced in chapter 7.
+
+    Args:
+        model: A model with ``decoding_start(inputs) -> (step_fn, initial_state)``.
+        inputs: The encoder input, an array with leading dimension ``N``.
+        target_vocab: The target `Vocabulary` (for ``decode``).
+        max_length: Most output tokens (with ``"</s>"``).
+        method: ``"greedy"`` or ``"beam"``.
+        beam_width: Beam width for ``"beam"``.
+        length_penalty: ``alpha`` of beam search (``log P / length**alpha``).
+        batch_size: Inputs decoded at once.
+
+    Returns:
+        ``(tokens, log_probs)``: a list of ``N`` token lists (without ``"<s>"``/``"</s>"``)
+        and float64 ``(N,)`` log-probabilities of the outputs (of the best hypothesis).
+
+    Example:
+
+    >>> tokens, log_probs = decode_batches(model, images, vocab, max_length=20)  # doctest: +SKIP
+    """
+    if method not in ("greedy", "beam"):
+        raise ValueError(f"`method` must be 'greedy' or 'beam'. Received: method={method!r}")
+    if not hasattr(model, "decoding_start"):
+        raise ValueError(
+            "`model` must have a decoding_start(encoder_input) method. "
+            f"Received: model={type(model).__name__}"
+        )
+    if np.ndim(inputs) < 1:
+        raise ValueError(
+            f"`inputs` must have a leading batch dimension. Received: inputs={inputs!r}"
+        )
+    max_length = check_int(max_length, "max_length", 1)
+    batch_size = check_int(batch_size, "batch_size", 1)
+    tokens, log_probs = [], []
+    for i in range(0, len(inputs), batch_size):
+        chunk = inputs[i : i + batch_size]
+        step_fn, state = model.decoding_start(chunk)
+        kw = dict(batch_size=len(chunk), start_id=START_ID, end_id=END_ID, max_length=max_length)
+        if method == "greedy":
+            result = greedy_decode(step_fn, state, **kw)
+            ids, lp = result.tokens, result.log_probs
+        else:
+            result = beam_search(
+                step_fn, state, beam_width=beam_width, length_penalty=length_penalty, **kw
+            )
+            ids, lp = result.tokens[:, 0], result.log_probs[:, 0]
+        tokens.extend(target_vocab.decode(ids))
+        log_probs.append(lp)
+    return tokens, np.concatenate(log_probs) if log_probs else np.zeros(0)
+
+
 def translate(
     model,
     encoder_input,
@@ -206,6 +273,8 @@ def translate(
     batch_size=500,
 ):
     """Decodes a batch of sources with greedy or beam search and maps the ids to tokens.
+
+    `decode_batches` for token-id sources, with a default ``max_length``.
 
     Introduced in chapter 7.
 
@@ -222,40 +291,27 @@ def translate(
     Returns:
         ``(tokens, log_probs)``: a list of ``N`` token lists (without ``"<s>"``/``"</s>"``)
         and float64 ``(N,)`` log-probabilities of the outputs (of the best hypothesis).
+
+    Example:
+
+    >>> tokens, log_probs = translate(model, task.test.encoder_input, vocab)  # doctest: +SKIP
     """
-    if method not in ("greedy", "beam"):
-        raise ValueError(f"`method` must be 'greedy' or 'beam'. Received: method={method!r}")
     encoder_input = np.asarray(encoder_input)
     if encoder_input.ndim != 2 or not np.issubdtype(encoder_input.dtype, np.integer):
         raise ValueError(
             "`encoder_input` must be a 2-D integer array (N, T_x). "
             f"Received: encoder_input.shape={encoder_input.shape}, dtype={encoder_input.dtype}"
         )
-    if not hasattr(model, "decoding_start"):
-        raise ValueError(
-            "`model` must have a decoding_start(encoder_input) method. "
-            f"Received: model={type(model).__name__}"
-        )
-    if max_length is None:
-        max_length = 2 * encoder_input.shape[1]
-    max_length = check_int(max_length, "max_length", 1)
-    batch_size = check_int(batch_size, "batch_size", 1)
-    tokens, log_probs = [], []
-    for i in range(0, len(encoder_input), batch_size):
-        chunk = encoder_input[i : i + batch_size]
-        step_fn, state = model.decoding_start(chunk)
-        kw = dict(batch_size=len(chunk), start_id=START_ID, end_id=END_ID, max_length=max_length)
-        if method == "greedy":
-            result = greedy_decode(step_fn, state, **kw)
-            ids, lp = result.tokens, result.log_probs
-        else:
-            result = beam_search(
-                step_fn, state, beam_width=beam_width, length_penalty=length_penalty, **kw
-            )
-            ids, lp = result.tokens[:, 0], result.log_probs[:, 0]
-        tokens.extend(target_vocab.decode(ids))
-        log_probs.append(lp)
-    return tokens, np.concatenate(log_probs) if log_probs else np.zeros(0)
+    return decode_batches(
+        model,
+        encoder_input,
+        target_vocab,
+        max_length=2 * encoder_input.shape[1] if max_length is None else max_length,
+        method=method,
+        beam_width=beam_width,
+        length_penalty=length_penalty,
+        batch_size=batch_size,
+    )
 
 
 def exact_match(predicted_token_lists, reference_token_lists):
@@ -417,6 +473,25 @@ class EncoderDecoder(keras.Model):
         )
         self._seed_generator = keras.random.SeedGenerator(seed)
         self._step_function = None
+        self.sizes = {}
+
+    def _build_vocabulary_layers(self, source_vocab_size, target_vocab_size, **sizes):
+        """Checks the sizes and creates the layers every encoder-decoder has.
+
+        Sets ``self.sizes`` (for `get_config`), ``source_embedding`` (masks padding),
+        ``target_embedding`` and ``output_layer`` (logits over the target vocabulary).
+        """
+        self.sizes = _check_sizes(
+            source_vocab_size=source_vocab_size, target_vocab_size=target_vocab_size, **sizes
+        )
+        embedding_dim = self.sizes["embedding_dim"]
+        self.source_embedding = keras.layers.Embedding(
+            source_vocab_size, embedding_dim, mask_zero=True, name="source_embedding"
+        )
+        self.target_embedding = keras.layers.Embedding(
+            target_vocab_size, embedding_dim, name="target_embedding"
+        )
+        self.output_layer = keras.layers.Dense(target_vocab_size, name="output_layer")
 
     def call(self, inputs, training=False):
         encoder_input, decoder_input = inputs
@@ -469,6 +544,7 @@ class EncoderDecoder(keras.Model):
             **super().get_config(),
             "scheduled_sampling": self.scheduled_sampling,
             "seed": self.seed,
+            **self.sizes,
         }
 
 
@@ -511,23 +587,12 @@ class ChoGRU(EncoderDecoder):
         self, source_vocab_size, target_vocab_size, *, embedding_dim=32, units=128, **kwargs
     ):
         super().__init__(**kwargs)
-        sizes = _check_sizes(
-            source_vocab_size=source_vocab_size,
-            target_vocab_size=target_vocab_size,
-            embedding_dim=embedding_dim,
-            units=units,
-        )
-        self.sizes = sizes
-        self.source_embedding = keras.layers.Embedding(
-            source_vocab_size, embedding_dim, mask_zero=True, name="source_embedding"
+        self._build_vocabulary_layers(
+            source_vocab_size, target_vocab_size, embedding_dim=embedding_dim, units=units
         )
         self.encoder = keras.layers.GRU(units, name="encoder")
         self.bridge = keras.layers.Dense(units, activation="tanh", name="bridge")
-        self.target_embedding = keras.layers.Embedding(
-            target_vocab_size, embedding_dim, name="target_embedding"
-        )
         self.decoder = keras.layers.GRU(units, return_sequences=True, name="decoder")
-        self.output_layer = keras.layers.Dense(target_vocab_size, name="output_layer")
 
     def encode(self, encoder_input):
         encoder_input = ops.cast(encoder_input, "int32")
@@ -547,9 +612,6 @@ class ChoGRU(EncoderDecoder):
         e = self.target_embedding(ops.cast(prev_tokens, "int32"))  # (batch, E)
         h, _ = self.decoder.cell(ops.concatenate([e, context], axis=-1), [h])
         return self.output_layer(ops.concatenate([h, e, context], axis=-1)), (h, context)
-
-    def get_config(self):
-        return {**super().get_config(), **self.sizes}
 
 
 @keras.saving.register_keras_serializable(package="seqcourse")
@@ -596,29 +658,24 @@ class SutskeverLSTM(EncoderDecoder):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        sizes = _check_sizes(
-            source_vocab_size=source_vocab_size,
-            target_vocab_size=target_vocab_size,
+        self._build_vocabulary_layers(
+            source_vocab_size,
+            target_vocab_size,
             embedding_dim=embedding_dim,
             units=units,
             num_layers=num_layers,
         )
-        self.sizes = sizes
-        self.source_embedding = keras.layers.Embedding(
-            source_vocab_size, embedding_dim, mask_zero=True, name="source_embedding"
-        )
-        self.encoder_layers = [
-            keras.layers.LSTM(units, return_sequences=True, return_state=True, name=f"encoder_{i}")
-            for i in range(num_layers)
-        ]
-        self.target_embedding = keras.layers.Embedding(
-            target_vocab_size, embedding_dim, name="target_embedding"
-        )
-        self.decoder_layers = [
-            keras.layers.LSTM(units, return_sequences=True, return_state=True, name=f"decoder_{i}")
-            for i in range(num_layers)
-        ]
-        self.output_layer = keras.layers.Dense(target_vocab_size, name="output_layer")
+
+        def lstm_stack(part):
+            return [
+                keras.layers.LSTM(
+                    units, return_sequences=True, return_state=True, name=f"{part}_{i}"
+                )
+                for i in range(self.sizes["num_layers"])
+            ]
+
+        self.encoder_layers = lstm_stack("encoder")
+        self.decoder_layers = lstm_stack("decoder")
 
     def encode(self, encoder_input):
         encoder_input = ops.cast(encoder_input, "int32")
@@ -641,6 +698,3 @@ class SutskeverLSTM(EncoderDecoder):
             x, (h, c) = layer.cell(x, [state[2 * i], state[2 * i + 1]])
             new_state += [h, c]
         return self.output_layer(x), tuple(new_state)
-
-    def get_config(self):
-        return {**super().get_config(), **self.sizes}

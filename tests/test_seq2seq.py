@@ -12,6 +12,7 @@ from seqcourse.seq2seq import (
     ChoGRU,
     SamplingSchedule,
     SutskeverLSTM,
+    decode_batches,
     evaluate_task,
     exact_match,
     fit_seq2seq,
@@ -119,6 +120,54 @@ def test_translate_greedy_and_beam_width_one_agree():
     # chunked decoding gives the same result
     again, _ = translate(model, enc, vocab, max_length=6, batch_size=2)
     assert again == greedy
+
+
+class FeatureStartModel:
+    """A decoder that starts from a float feature grid (N, 2, 3), as a captioner does."""
+
+    def __init__(self, vocab_size, seed=0):
+        rng = np.random.default_rng(seed)
+        self.w_in = rng.normal(size=(6, 8))
+        self.embed = rng.normal(size=(vocab_size, 8))
+        self.w = rng.normal(size=(8, 8)) / np.sqrt(8)
+        self.out = rng.normal(size=(8, vocab_size))
+
+    def decoding_start(self, grids):
+        h0 = np.tanh(np.asarray(grids).reshape(len(grids), -1) @ self.w_in)
+
+        def step(prev, state):
+            h = np.tanh(self.embed[np.asarray(prev)] + state[0] @ self.w)
+            return log_softmax(h @ self.out), (h,)
+
+        return step, (h0,)
+
+
+def test_decode_batches_takes_any_encoder_input():
+    vocab = seq2seq_data.Vocabulary([f"w{i}" for i in range(9)])
+    model = FeatureStartModel(vocab.size)
+    grids = np.random.default_rng(1).normal(size=(7, 2, 3))
+    tokens, lp = decode_batches(model, grids, vocab, max_length=5)
+    step_fn, state = model.decoding_start(grids)
+    ref = greedy_decode(
+        step_fn, state, batch_size=7, start_id=START_ID, end_id=END_ID, max_length=5
+    )
+    assert tokens == vocab.decode(ref.tokens)
+    np.testing.assert_allclose(lp, ref.log_probs, rtol=1e-12)
+    chunked, lp_chunked = decode_batches(model, grids, vocab, max_length=5, batch_size=3)
+    assert chunked == tokens
+    np.testing.assert_allclose(lp_chunked, lp, rtol=1e-12)
+    beam, lp_beam = decode_batches(model, grids, vocab, max_length=5, method="beam")
+    assert len(beam) == 7 and np.all(lp_beam >= lp - 1e-9)  # K = 4 is never worse here
+    with pytest.raises(ValueError, match="Received: method='sample'"):
+        decode_batches(model, grids, vocab, max_length=5, method="sample")
+    with pytest.raises(ValueError, match="Received: max_length=0"):
+        decode_batches(model, grids, vocab, max_length=0)
+    with pytest.raises(ValueError, match="Received: batch_size=0"):
+        decode_batches(model, grids, vocab, max_length=5, batch_size=0)
+    with pytest.raises(ValueError, match="leading batch dimension. Received: inputs=3.0"):
+        decode_batches(model, 3.0, vocab, max_length=5)
+    with pytest.raises(ValueError, match="decoding_start.*Received: model=object"):
+        decode_batches(object(), grids, vocab, max_length=5)
 
 
 def test_exact_match_and_score_by_length():
