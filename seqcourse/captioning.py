@@ -12,7 +12,8 @@ caption word by word, conditioned on the image in one of three ways:
   is the simple RNN of chapter 2;
 - ``"attention"``: at every step the previous state attends over the grid cells (additive
   attention, `seqcourse.attention.AdditiveAttention`) and the context vector enters a GRU,
-  as in Show, Attend and Tell (Xu et al. 2015).
+  as in Show, Attend and Tell (Xu et al. 2015); `add_grid_positions` appends each cell's
+  row and column to its features, so that the context also says where the decoder looked.
 
 A `Captioner` takes ``(features, decoder_input)`` and returns logits ``(N, T_y, V)`` for
 teacher-forced training, and exposes a step function for `seqcourse.decoding`
@@ -29,9 +30,9 @@ import keras
 import numpy as np
 from keras import ops
 
-from seqcourse import bleu, decoding
+from seqcourse import bleu, datasets
 from seqcourse.attention import AdditiveAttention
-from seqcourse.seq2seq_data import END_ID, PAD_ID, START_ID
+from seqcourse.seq2seq import decode_batches
 from seqcourse.validation import check_float_array, check_int
 
 CONDITIONINGS = ("input", "init", "attention")
@@ -164,8 +165,8 @@ def load_caption_directory(directory, captions_file, *, image_size=224, max_imag
     Two caption formats are read: Flickr8k's ``Flickr8k.token.txt`` (lines
     ``image.jpg#0<TAB>A caption .``) and a CSV file with a header ``image,caption`` (one row
     per caption). Images are resized to ``image_size`` x ``image_size``, scaled to
-    ``[0, 1]``. Nothing is downloaded: Flickr8k may be used for research only and is not
-    redistributed with the course; fetch it yourself and point this function at it.
+    ``[0, 1]``. Nothing is downloaded here: Flickr8k may be used for research only and is
+    not redistributed with the course; `fetch_flickr8k` downloads it on request.
 
     Introduced in chapter 10.
 
@@ -223,6 +224,71 @@ def load_caption_directory(directory, captions_file, *, image_size=224, max_imag
         ]
     ).astype(np.float32)
     return images, [by_image[n] for n in names], names
+
+
+def fetch_flickr8k(*, cache_dir=None, registry=None):
+    """Downloads Flickr8k (opt-in, for Colab) and returns where its images and captions are.
+
+    Both archives registered in `seqcourse.datasets.ONLINE` (about 1 GB of photographs and
+    the captions) are downloaded once, checked against their published md5, and extracted.
+    Flickr8k may be used for research only: by calling this you accept its terms. The
+    course never redistributes it, and its tests and CI never download it.
+
+    Introduced in chapter 10.
+
+    Args:
+        cache_dir: Folder for the download; defaults to Keras's (``~/.keras``).
+        registry: Mapping of names to `seqcourse.datasets.OnlineFile`; defaults to
+            `seqcourse.datasets.ONLINE` (tests pass their own).
+
+    Returns:
+        ``(image_directory, captions_file)``: the arguments of `load_caption_directory`.
+
+    Example:
+
+    >>> images, captions, names = load_caption_directory(*fetch_flickr8k())  # doctest: +SKIP
+    """
+    image_directory = datasets.fetch_online_archive(
+        "flickr8k_images", cache_dir=cache_dir, registry=registry
+    )
+    captions_file = datasets.fetch_online_archive(
+        "flickr8k_text", cache_dir=cache_dir, registry=registry
+    )
+    return image_directory, captions_file
+
+
+def add_grid_positions(grids):
+    """Appends to every cell of feature grids a one-hot code of its row and of its column.
+
+    An attention decoder reads the grid through a weighted average of its cells, which
+    keeps *what* is in the attended cells but not *where* they are. With the position
+    channels, the average also holds the attended row and column (the attention-weighted
+    mean of their one-hot codes), so the decoder can tell "left of" from "above". The
+    channels play the role of the positional encodings of the Transformer (chapter 9).
+
+    Introduced in chapter 10.
+
+    Args:
+        grids: Float array ``(N, rows, cols, channels)``.
+
+    Returns:
+        float32 ``(N, rows, cols, channels + rows + cols)``: the features, then the one-hot
+        row (``rows`` channels), then the one-hot column (``cols`` channels).
+
+    Example:
+
+    >>> add_grid_positions(np.zeros((2, 3, 4, 5))).shape
+    (2, 3, 4, 12)
+    """
+    grids = check_float_array(grids, "grids", 4)
+    n, rows, cols, _ = grids.shape
+    row_code = np.broadcast_to(
+        np.eye(rows, dtype=np.float32)[None, :, None, :], (n, rows, cols, rows)
+    )
+    col_code = np.broadcast_to(
+        np.eye(cols, dtype=np.float32)[None, None, :, :], (n, rows, cols, cols)
+    )
+    return np.concatenate([grids.astype(np.float32), row_code, col_code], axis=-1)
 
 
 # ----------------------------------------------------------------------------- the decoder cell
@@ -589,17 +655,21 @@ def generate_captions(
     length_penalty=0.0,
     batch_size=500,
 ):
-    """Captions of a batch of images with greedy or beam search (`seqcourse.decoding`).
+    """Captions of a batch of images with greedy or beam search.
+
+    `seqcourse.seq2seq.decode_batches` (the decoding loop of the translation chapters) for
+    images or feature grids, with a default caption length.
 
     Introduced in chapter 10.
 
     Args:
-        model: A `Captioner`.
-        images_or_grids: The model's first input, ``(N, ...)``.
+        model: A `Captioner` (or any model with ``decoding_start``).
+        images_or_grids: The model's first input, 4-D: images ``(N, side, side, 3)`` or
+            feature grids ``(N, rows, cols, channels)``.
         vocab: The target `Vocabulary`.
         method: ``"greedy"`` or ``"beam"``.
         beam_width: Beam width ``K`` for ``"beam"``.
-        max_length: Largest number of generated tokens, end token included.
+        max_length: Largest number of generated tokens, end token included. Default: 20.
         length_penalty: ``alpha`` of beam search.
         batch_size: Images decoded at once.
 
@@ -611,25 +681,21 @@ def generate_captions(
 
     >>> captions, log_probs = generate_captions(model, grids, vocab)  # doctest: +SKIP
     """
-    if method not in ("greedy", "beam"):
-        raise ValueError(f"`method` must be 'greedy' or 'beam'. Received: method={method!r}")
-    batch_size = check_int(batch_size, "batch_size", 1)
-    captions, log_probs = [], []
-    for start in range(0, len(images_or_grids), batch_size):
-        chunk = images_or_grids[start : start + batch_size]
-        step_fn, state = model.decoding_start(chunk)
-        ids = dict(batch_size=len(chunk), start_id=START_ID, end_id=END_ID, max_length=max_length)
-        if method == "greedy":
-            result = decoding.greedy_decode(step_fn, state, **ids)
-            tokens, lp = result.tokens, result.log_probs
-        else:
-            result = decoding.beam_search(
-                step_fn, state, beam_width=beam_width, length_penalty=length_penalty, **ids
-            )
-            tokens, lp = result.tokens[:, 0], result.log_probs[:, 0]
-        captions += vocab.decode(tokens)
-        log_probs.append(lp)
-    return captions, np.concatenate(log_probs)
+    if np.ndim(images_or_grids) != 4:
+        raise ValueError(
+            "`images_or_grids` must be 4-D, (N, side, side, 3) images or (N, rows, cols, "
+            f"channels) grids. Received: images_or_grids.shape={np.shape(images_or_grids)}"
+        )
+    return decode_batches(
+        model,
+        images_or_grids,
+        vocab,
+        max_length=max_length,
+        method=method,
+        beam_width=beam_width,
+        length_penalty=length_penalty,
+        batch_size=batch_size,
+    )
 
 
 def caption_scores(hypotheses, references):
@@ -673,14 +739,3 @@ def caption_scores(hypotheses, references):
     for n in range(1, 5):
         scores[f"bleu{n}"] = bleu.corpus_bleu(hyps, refs, max_order=n).score
     return scores
-
-
-def masked_caption_loss():
-    """Sparse categorical cross-entropy on logits that ignores the padding id 0.
-
-    Introduced in chapter 10.
-
-    Returns:
-        A `keras.losses.SparseCategoricalCrossentropy`.
-    """
-    return keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=PAD_ID)

@@ -7,7 +7,8 @@ registered in `BUNDLED` with its sha256, provenance and the command that rebuild
 listed in ``data/README.md``.
 
 Online datasets are never used by the tests or by CI. They are opt-in upgrades for Colab,
-downloaded with `keras.utils.get_file` and verified against a sha256 (`fetch_online`).
+registered in `ONLINE` with the hash their maintainers publish, downloaded with
+`keras.utils.get_file` and verified against that hash (`fetch_online`, `fetch_online_archive`).
 
 Introduced in chapter 1.
 """
@@ -16,6 +17,7 @@ import dataclasses
 import hashlib
 import importlib.resources
 import pathlib
+import zipfile
 
 import numpy as np
 
@@ -45,14 +47,45 @@ class BundledFile:
     rebuild: str
 
 
+HASH_LENGTHS = {"sha256": 64, "sha1": 40, "md5": 32}
+
+
 @dataclasses.dataclass(frozen=True)
 class OnlineFile:
-    """A file that can be downloaded on demand (Colab), verified by sha256."""
+    """A file that can be downloaded on demand (Colab), verified by its published hash.
+
+    Attributes:
+        url: Where it is downloaded from.
+        file_hash: Hex digest of the file, as published by `hash_source`.
+        description: One line: what the file holds.
+        license: License or terms of use of the data.
+        hash_algorithm: ``"sha256"``, ``"sha1"`` or ``"md5"``: the algorithm of `file_hash`.
+        hash_source: Who publishes `file_hash` (a maintained project that checks it).
+        member: For a zip archive, the path inside it of the file a loader reads.
+    """
 
     url: str
-    sha256: str
+    file_hash: str
     description: str
     license: str
+    hash_algorithm: str = "sha256"
+    hash_source: str = ""
+    member: str = ""
+
+    def __post_init__(self):
+        length = HASH_LENGTHS.get(self.hash_algorithm)
+        if length is None:
+            raise ValueError(
+                f"`hash_algorithm` must be one of {sorted(HASH_LENGTHS)}. "
+                f"Received: hash_algorithm={self.hash_algorithm!r}"
+            )
+        if len(self.file_hash) != length or not all(
+            c in "0123456789abcdef" for c in self.file_hash
+        ):
+            raise ValueError(
+                f"`file_hash` must be {length} lower-case hex digits for "
+                f"{self.hash_algorithm}. Received: file_hash={self.file_hash!r}"
+            )
 
 
 BUNDLED = {
@@ -86,9 +119,42 @@ BUNDLED = {
     ),
 }
 
-# Opt-in downloads for Colab. Later chapters register their datasets here; the loader is
-# tested offline with a file:// URL (tests/test_datasets.py).
-ONLINE = {}
+# Opt-in downloads for Colab; the loader is tested offline with file:// URLs
+# (tests/test_datasets.py). The hashes are those the named projects publish and check in
+# their own loaders; the course could not download the files to recompute them (its CI is
+# offline), and `fetch_online` refuses any download that does not match.
+ONLINE = {
+    "tatoeba_fra_eng": OnlineFile(
+        url="http://d2l-data.s3-accelerate.amazonaws.com/fra-eng.zip",
+        file_hash="94646ad1522d915e7b0f9296181140edcf86a4f5",
+        hash_algorithm="sha1",
+        hash_source="Dive into Deep Learning (d2l-ai/d2l-en, d2l.DATA_HUB['fra-eng'])",
+        description="About 167,000 English-French sentence pairs of the Tatoeba project "
+        "(manythings.org's fra-eng.zip, as hosted by Dive into Deep Learning).",
+        license="CC BY 2.0 FR (Tatoeba, https://tatoeba.org)",
+        member="fra-eng/fra.txt",
+    ),
+    "flickr8k_images": OnlineFile(
+        url="https://github.com/jbrownlee/Datasets/releases/download/Flickr8k/Flickr8k_Dataset.zip",
+        file_hash="f18a1e2920de5bd84dae7cf08ec78978",
+        hash_algorithm="md5",
+        hash_source="mlverse/torchvision (R), flickr8k_dataset",
+        description="The 8,091 Flickr8k photographs (JPEG, about 1 GB).",
+        license="Research use only (Flickr8k terms of the University of Illinois); "
+        "never redistributed by the course",
+        member="Flicker8k_Dataset",
+    ),
+    "flickr8k_text": OnlineFile(
+        url="https://github.com/jbrownlee/Datasets/releases/download/Flickr8k/Flickr8k_text.zip",
+        file_hash="bf6c1abcb8e4a833b7f922104de18627",
+        hash_algorithm="md5",
+        hash_source="mlverse/torchvision (R), flickr8k_dataset",
+        description="Flickr8k's five captions per image and its train/dev/test lists.",
+        license="Research use only (Flickr8k terms of the University of Illinois); "
+        "never redistributed by the course",
+        member="Flickr8k.token.txt",
+    ),
+}
 
 
 def _check_name(name, registry, kind):
@@ -98,13 +164,22 @@ def _check_name(name, registry, kind):
     return registry[name]
 
 
-def sha256_of(path, chunk_size=1 << 20):
-    """Returns the hex sha256 digest of the file at `path`."""
-    digest = hashlib.sha256()
+def file_digest(path, algorithm="sha256", chunk_size=1 << 20):
+    """Returns the hex digest of the file at `path` (``"sha256"``, ``"sha1"`` or ``"md5"``)."""
+    if algorithm not in HASH_LENGTHS:
+        raise ValueError(
+            f"`algorithm` must be one of {sorted(HASH_LENGTHS)}. Received: algorithm={algorithm!r}"
+        )
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(chunk_size), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def sha256_of(path, chunk_size=1 << 20):
+    """Returns the hex sha256 digest of the file at `path`."""
+    return file_digest(path, "sha256", chunk_size)
 
 
 def bundled_dir():
@@ -206,10 +281,12 @@ def load_names():
 
 
 def fetch_online(name, *, cache_dir=None, registry=None):
-    """Downloads an opt-in online dataset (for Colab) and verifies its sha256.
+    """Downloads an opt-in online dataset (for Colab) and verifies its published hash.
 
-    Uses `keras.utils.get_file`, which caches the file (by default under ``~/.keras``) and
-    re-downloads it when the cached copy does not match `file_hash`. Nothing in CI calls this.
+    Uses `keras.utils.get_file`, which caches the file (by default under ``~/.keras``) and,
+    for sha256 and md5, re-downloads it when the cached copy does not match `file_hash`.
+    `get_file` knows no sha1, so a sha1 file is checked here, and a copy that does not match
+    is deleted. Nothing in CI calls this.
 
     Introduced in chapter 1.
 
@@ -222,7 +299,11 @@ def fetch_online(name, *, cache_dir=None, registry=None):
         A `pathlib.Path` to the verified local copy.
 
     Raises:
-        ValueError: if `name` is not registered, or the download does not match its sha256.
+        ValueError: if `name` is not registered, or the download does not match its hash.
+
+    Example:
+
+    >>> path = fetch_online("tatoeba_fra_eng")  # doctest: +SKIP
     """
     import keras
 
@@ -231,19 +312,70 @@ def fetch_online(name, *, cache_dir=None, registry=None):
         # keras.utils.get_file silently falls back to /tmp/.keras for a folder that is missing.
         pathlib.Path(cache_dir).mkdir(parents=True, exist_ok=True)
     filename = entry.url.rstrip("/").rsplit("/", 1)[-1]
+    by_keras = entry.hash_algorithm in ("sha256", "md5")
+    mismatch = (
+        f"Download of {name!r} from {entry.url} failed its {entry.hash_algorithm} check "
+        f"(expected {entry.file_hash}): the file online has changed or the download was cut."
+    )
     try:
         path = keras.utils.get_file(
             fname=f"{name}-{filename}",
             origin=entry.url,
-            file_hash=entry.sha256,
-            hash_algorithm="sha256",
+            file_hash=entry.file_hash if by_keras else None,
+            hash_algorithm=entry.hash_algorithm if by_keras else "auto",
             cache_dir=None if cache_dir is None else str(cache_dir),
             cache_subdir="seqcourse",
         )
     except ValueError as exc:
-        raise ValueError(
-            f"Download of {name!r} from {entry.url} failed its sha256 check (expected "
-            f"{entry.sha256}): the file online has changed or the download was cut. "
-            f"Details: {exc}"
-        ) from exc
-    return pathlib.Path(path)
+        raise ValueError(f"{mismatch} Details: {exc}") from exc
+    path = pathlib.Path(path)
+    if not by_keras:
+        actual = file_digest(path, entry.hash_algorithm)
+        if actual != entry.file_hash:
+            path.unlink()  # or get_file would serve the bad copy from its cache next time
+            raise ValueError(f"{mismatch} Received: {entry.hash_algorithm}={actual}")
+    return path
+
+
+def fetch_online_archive(name, *, cache_dir=None, registry=None):
+    """Downloads a registered zip archive with `fetch_online`, extracts it once, and returns
+    the path of its registered member (the file or folder a loader reads).
+
+    Introduced in chapter 7.
+
+    Args:
+        name: Registered name of a zip archive with a ``member`` (see `ONLINE`).
+        cache_dir: Folder for the cache; defaults to Keras's (``~/.keras``).
+        registry: Mapping of names to `OnlineFile`; defaults to `ONLINE`.
+
+    Returns:
+        A `pathlib.Path` to the extracted member.
+
+    Raises:
+        ValueError: as `fetch_online`, or if the entry has no member, or the archive does
+            not hold it (the message lists what it holds).
+
+    Example:
+
+    >>> fra_txt = fetch_online_archive("tatoeba_fra_eng")  # doctest: +SKIP
+    """
+    entry = _check_name(name, ONLINE if registry is None else registry, "online")
+    if not entry.member:
+        raise ValueError(f"Online dataset {name!r} has no archive member. Received: {entry}")
+    archive = fetch_online(name, cache_dir=cache_dir, registry=registry)
+    folder = archive.with_name(archive.name + ".extracted")
+    done = folder / ".seqcourse-extracted"
+    if not done.is_file() or done.read_text() != entry.file_hash:
+        with zipfile.ZipFile(archive) as zf:
+            names = zf.namelist()
+            if not any(
+                n.rstrip("/") == entry.member or n.startswith(entry.member + "/") for n in names
+            ):
+                shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
+                raise ValueError(
+                    f"The archive {archive} of {name!r} does not hold {entry.member!r}. "
+                    f"Received: {shown}"
+                )
+            zf.extractall(folder)  # zipfile drops absolute paths and '..' from member names
+        done.write_text(entry.file_hash)
+    return folder / entry.member

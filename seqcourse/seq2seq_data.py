@@ -651,7 +651,8 @@ def read_tab_pairs(path, *, source_column=1, target_column=0):
     The Tatoeba/Anki files (``spa-eng.zip``, ``fra-eng.zip`` from manythings.org) hold
     "English<TAB>other language<TAB>attribution" lines; by default the other language is the
     source, to translate into English as in the bundled German task. Opt-in, for Colab: the
-    course bundles no Tatoeba file, and CI never reads one.
+    course bundles no Tatoeba file, and CI never reads one (`load_tatoeba_pairs` downloads
+    one and reads it with this function).
 
     Introduced in chapter 7.
 
@@ -684,3 +685,34 @@ def read_tab_pairs(path, *, source_column=1, target_column=0):
             )
         pairs.append((cells[source_column].strip(), cells[target_column].strip()))
     return pairs
+
+
+def load_tatoeba_pairs(name="tatoeba_fra_eng", *, cache_dir=None, registry=None):
+    """Downloads Tatoeba sentence pairs (opt-in, for Colab) and reads them.
+
+    The archive registered in `seqcourse.datasets.ONLINE` is downloaded once, checked
+    against its published hash, extracted, and read with `read_tab_pairs` (the other
+    language is the source, English the target). Feed the pairs to `pairs_task`. Never
+    called by the tests or by CI, which are offline.
+
+    Introduced in chapter 7.
+
+    Args:
+        name: Registered name of a Tatoeba archive, e.g. ``"tatoeba_fra_eng"``.
+        cache_dir: Folder for the download; defaults to Keras's (``~/.keras``).
+        registry: Mapping of names to `seqcourse.datasets.OnlineFile`; defaults to
+            `seqcourse.datasets.ONLINE` (tests pass their own).
+
+    Returns:
+        A list of ``(source, target)`` string pairs.
+
+    Raises:
+        ValueError: if `name` is not registered or the download does not match its hash.
+
+    Example:
+
+    >>> task = pairs_task(load_tatoeba_pairs(), name="fr-en")  # doctest: +SKIP
+    """
+    return read_tab_pairs(
+        datasets.fetch_online_archive(name, cache_dir=cache_dir, registry=registry)
+    )

@@ -1,11 +1,14 @@
 """Tests for seqcourse.captioning: encoders, the image-conditioned cell, the captioner."""
 
+import hashlib
+import zipfile
+
 import keras
 import numpy as np
 import pytest
 import sacrebleu
 
-from seqcourse import captioning, decoding
+from seqcourse import captioning, datasets, decoding
 from seqcourse.seq2seq_data import END_ID, START_ID, Vocabulary
 
 
@@ -42,6 +45,24 @@ def test_encoder_errors():
 def params_of(cell):
     kernel, image_kernel, recurrent, bias = (np.asarray(w, np.float64) for w in cell.get_weights())
     return {"W_hx": kernel.T, "W_hv": image_kernel.T, "W_hh": recurrent.T, "b_h": bias}
+
+
+def test_add_grid_positions_codes_row_and_column():
+    grids = np.random.default_rng(0).random((2, 3, 4, 5))
+    out = captioning.add_grid_positions(grids)
+    assert out.shape == (2, 3, 4, 5 + 3 + 4) and out.dtype == np.float32
+    np.testing.assert_allclose(out[..., :5], grids, rtol=1e-6)  # the features, unchanged
+    for r in range(3):
+        for c in range(4):
+            assert out[1, r, c, 5:8].tolist() == [float(r == k) for k in range(3)]
+            assert out[0, r, c, 8:].tolist() == [float(c == k) for k in range(4)]
+    # an attention average of the cells holds the attended position: here cell (2, 1)
+    weights = np.zeros((3, 4))
+    weights[2, 1] = 1.0
+    context = np.einsum("rc,rcf->f", weights, out[0])
+    assert np.argmax(context[5:8]) == 2 and np.argmax(context[8:]) == 1
+    with pytest.raises(ValueError, match="Received: grids.shape=\\(3, 4, 5\\)"):
+        captioning.add_grid_positions(grids[0])
 
 
 def test_image_cell_matches_numpy_reference_and_simple_rnn():
@@ -160,6 +181,13 @@ def test_generate_captions_greedy_equals_beam_of_width_one(vocab):
         model, grids, vocab, method="beam", beam_width=1, max_length=6
     )
     assert greedy == beam and len(greedy) == 5
+    # decoded in chunks of 2 = decoded at once by seqcourse.decoding
+    step_fn, state = model.decoding_start(grids)
+    direct = decoding.greedy_decode(
+        step_fn, state, batch_size=5, start_id=START_ID, end_id=END_ID, max_length=6
+    )
+    assert greedy == vocab.decode(direct.tokens)
+    np.testing.assert_allclose(lp_greedy, direct.log_probs, atol=1e-5)
     np.testing.assert_allclose(lp_greedy, lp_beam, atol=1e-5)  # float32, other batches
     _, lp_beam4 = captioning.generate_captions(
         model, grids, vocab, method="beam", beam_width=4, max_length=6
@@ -169,6 +197,8 @@ def test_generate_captions_greedy_equals_beam_of_width_one(vocab):
         captioning.generate_captions(model, grids, vocab, method="sample")
     with pytest.raises(ValueError, match="Received: batch_size=0"):
         captioning.generate_captions(model, grids, vocab, batch_size=0)
+    with pytest.raises(ValueError, match="Received: images_or_grids.shape=\\(5, 4, 3\\)"):
+        captioning.generate_captions(model, grids.reshape(5, 4, 3), vocab)
 
 
 def test_caption_scores_match_sacrebleu():
@@ -192,15 +222,6 @@ def test_caption_scores_errors():
         captioning.caption_scores([["a"]], [["a"], ["b"]])
     with pytest.raises(ValueError, match="Received: hypotheses=str"):
         captioning.caption_scores("a", [["a"]])
-
-
-def test_masked_caption_loss_ignores_padding():
-    logits = np.random.default_rng(0).normal(size=(2, 3, 5)).astype("float32")
-    targets = np.array([[1, 2, 0], [3, 0, 0]])
-    loss = float(captioning.masked_caption_loss()(targets, logits))
-    log_softmax = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
-    picked = [log_softmax[i, t, targets[i, t]] for i, t in ((0, 0), (0, 1), (1, 0))]
-    assert loss == pytest.approx(-np.mean(picked), abs=1e-5)
 
 
 @pytest.fixture
@@ -253,3 +274,33 @@ def test_load_caption_directory_errors(caption_dir):
         captioning.load_caption_directory(caption_dir, caption_dir / "other.txt")
     with pytest.raises(ValueError, match="Received: max_images=0"):
         captioning.load_caption_directory(caption_dir, caption_dir / "other.txt", max_images=0)
+
+
+def test_fetch_flickr8k_offline_archives(caption_dir, tmp_path_factory):
+    """fetch_flickr8k with a registry of two toy archives laid out as Flickr8k's are."""
+    remote = tmp_path_factory.mktemp("remote")
+    images_zip, text_zip = remote / "Flickr8k_Dataset.zip", remote / "Flickr8k_text.zip"
+    with zipfile.ZipFile(images_zip, "w") as zf:
+        for name in ("a.png", "b.png"):
+            zf.write(caption_dir / name, f"Flicker8k_Dataset/{name}")
+    with zipfile.ZipFile(text_zip, "w") as zf:
+        zf.write(caption_dir / "Flickr8k.token.txt", "Flickr8k.token.txt")
+
+    def entry(path, member):
+        md5 = hashlib.md5(path.read_bytes()).hexdigest()
+        return datasets.OnlineFile(path.as_uri(), md5, "toy", "CC0", "md5", member=member)
+
+    registry = {
+        "flickr8k_images": entry(images_zip, "Flicker8k_Dataset"),
+        "flickr8k_text": entry(text_zip, "Flickr8k.token.txt"),
+    }
+    cache = tmp_path_factory.mktemp("cache")
+    directory, captions_file = captioning.fetch_flickr8k(cache_dir=cache, registry=registry)
+    images, captions, names = captioning.load_caption_directory(
+        directory, captions_file, image_size=16
+    )
+    assert names == ["a.png", "b.png"] and images.shape == (2, 16, 16, 3)
+    assert captions == [["A dog runs .", "A brown dog ."], ["Two cats ."]]
+    bad = {**registry, "flickr8k_text": entry(text_zip, "Flickr8k.lemma.token.txt")}
+    with pytest.raises(ValueError, match="does not hold 'Flickr8k.lemma.token.txt'"):
+        captioning.fetch_flickr8k(cache_dir=tmp_path_factory.mktemp("c2"), registry=bad)

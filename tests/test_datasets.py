@@ -5,6 +5,7 @@ import hashlib
 import importlib.resources
 import pathlib
 import runpy
+import zipfile
 
 import numpy as np
 import pytest
@@ -12,12 +13,15 @@ import pytest
 from seqcourse import datasets
 from seqcourse.datasets import (
     BUNDLED,
+    ONLINE,
     BundledFile,
     DataIntegrityError,
     OnlineFile,
     bundled_dir,
     bundled_path,
     fetch_online,
+    fetch_online_archive,
+    file_digest,
     load_sunspots,
     sha256_of,
 )
@@ -253,7 +257,7 @@ def online_registry(tmp_path, content=b"x,y\n0,1\n", sha256=None, name="toy"):
     source.write_bytes(content)
     entry = OnlineFile(
         url=source.as_uri(),
-        sha256=hashlib.sha256(content).hexdigest() if sha256 is None else sha256,
+        file_hash=hashlib.sha256(content).hexdigest() if sha256 is None else sha256,
         description="A toy download.",
         license="CC0",
     )
@@ -308,3 +312,107 @@ def test_fetch_online_unknown_name(tmp_path):
 def test_fetch_online_default_registry_rejects_unknown_names():
     with pytest.raises(ValueError, match=r"Received: name='no-such-dataset'"):
         fetch_online("no-such-dataset")
+
+
+# --- hashes other than sha256, archives, and the registered downloads --------------------
+
+
+def entry_for(source, algorithm, file_hash=None, member=""):
+    content = source.read_bytes()
+    return OnlineFile(
+        url=source.as_uri(),
+        file_hash=hashlib.new(algorithm, content).hexdigest() if file_hash is None else file_hash,
+        hash_algorithm=algorithm,
+        description="A toy download.",
+        license="CC0",
+        member=member,
+    )
+
+
+def test_online_file_rejects_unknown_algorithms_and_malformed_hashes():
+    with pytest.raises(ValueError, match="Received: hash_algorithm='crc32'"):
+        OnlineFile("file:///x", "0" * 8, "d", "l", hash_algorithm="crc32")
+    with pytest.raises(ValueError, match="40 lower-case hex digits for sha1"):
+        OnlineFile("file:///x", "0" * 64, "d", "l", hash_algorithm="sha1")
+    with pytest.raises(ValueError, match="32 lower-case hex digits for md5"):
+        OnlineFile("file:///x", "Z" * 32, "d", "l", hash_algorithm="md5")
+
+
+def test_file_digest_matches_hashlib(tmp_path):
+    path = tmp_path / "f.bin"
+    path.write_bytes(b"seqcourse" * 1000)
+    for algorithm in ("sha256", "sha1", "md5"):
+        expected = hashlib.new(algorithm, path.read_bytes()).hexdigest()
+        assert file_digest(path, algorithm, chunk_size=7) == expected
+    with pytest.raises(ValueError, match="Received: algorithm='sha512'"):
+        file_digest(path, "sha512")
+
+
+@pytest.mark.parametrize("algorithm", ["md5", "sha1"])
+def test_fetch_online_other_algorithms(tmp_path, algorithm):
+    source = tmp_path / "remote.txt"
+    source.write_bytes(b"hello\tbonjour\n")
+    cache = tmp_path / "cache"
+    path = fetch_online("toy", cache_dir=cache, registry={"toy": entry_for(source, algorithm)})
+    assert path.read_bytes() == source.read_bytes() and path.is_relative_to(cache)
+
+
+@pytest.mark.parametrize("algorithm", ["md5", "sha1"])
+def test_fetch_online_other_algorithms_wrong_hash(tmp_path, algorithm):
+    source = tmp_path / "remote.txt"
+    source.write_bytes(b"hello\tbonjour\n")
+    cache = tmp_path / "cache"
+    wrong = "0" * len(hashlib.new(algorithm).hexdigest())
+    registry = {"toy": entry_for(source, algorithm, file_hash=wrong)}
+    with pytest.raises(ValueError, match=f"failed its {algorithm} check") as info:
+        fetch_online("toy", cache_dir=cache, registry=registry)
+    assert wrong in str(info.value) and source.as_uri() in str(info.value)
+    # The bad copy is not kept: with the right hash, the next call downloads and passes.
+    assert fetch_online("toy", cache_dir=cache, registry={"toy": entry_for(source, algorithm)})
+
+
+def make_zip(path, members):
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_fetch_online_archive_extracts_once_and_returns_the_member(tmp_path):
+    archive = make_zip(
+        tmp_path / "toy.zip", {"toy/pairs.txt": "Go.\tVa !\n", "toy/_about.txt": "x"}
+    )
+    registry = {"toy": entry_for(archive, "sha1", member="toy/pairs.txt")}
+    cache = tmp_path / "cache"
+    path = fetch_online_archive("toy", cache_dir=cache, registry=registry)
+    assert path.name == "pairs.txt" and path.read_text() == "Go.\tVa !\n"
+    path.write_text("edited")  # a second call must not extract again
+    assert fetch_online_archive("toy", cache_dir=cache, registry=registry).read_text() == "edited"
+    folder = make_zip(tmp_path / "dir.zip", {"images/a.jpg": b"1", "images/b.jpg": b"2"})
+    registry = {"dir": entry_for(folder, "md5", member="images")}
+    assert sorted(
+        p.name for p in fetch_online_archive("dir", cache_dir=cache, registry=registry).iterdir()
+    ) == ["a.jpg", "b.jpg"]
+
+
+def test_fetch_online_archive_errors(tmp_path):
+    archive = make_zip(tmp_path / "toy.zip", {"other.txt": "x"})
+    with pytest.raises(ValueError, match=r"does not hold 'fra-eng/fra.txt'. Received: other.txt"):
+        fetch_online_archive(
+            "toy",
+            cache_dir=tmp_path / "c",
+            registry={"toy": entry_for(archive, "md5", member="fra-eng/fra.txt")},
+        )
+    with pytest.raises(ValueError, match="has no archive member"):
+        fetch_online_archive(
+            "toy", cache_dir=tmp_path / "c", registry={"toy": entry_for(archive, "md5")}
+        )
+
+
+def test_registered_online_datasets_are_complete():
+    assert set(ONLINE) == {"tatoeba_fra_eng", "flickr8k_images", "flickr8k_text"}
+    for name, entry in ONLINE.items():
+        assert entry.url.startswith(("https://", "http://")) and entry.url.endswith(".zip"), name
+        assert entry.hash_source and entry.license and entry.member and entry.description, name
+    assert "Tatoeba" in ONLINE["tatoeba_fra_eng"].license
+    assert "never redistributed" in ONLINE["flickr8k_images"].license

@@ -5,6 +5,7 @@ import datetime
 import hashlib
 import pathlib
 import runpy
+import zipfile
 
 import numpy as np
 import pytest
@@ -352,3 +353,24 @@ def test_read_tab_pairs_and_pairs_task_errors(tmp_path):
         sd.pairs_task([("a", "")], name="x")
     with pytest.raises(ValueError, match="at least 10 distinct source sentences"):
         sd.pairs_task([("a b", "c d")] * 20, name="x")
+
+
+def test_load_tatoeba_pairs_offline_archive(tmp_path):
+    """The registered Tatoeba download, replaced by a toy archive of the same layout."""
+    archive = tmp_path / "fra-eng.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("fra-eng/fra.txt", "Go.\tVa !\nWho?\tQui ?\tCC-BY 2.0 (France)\n")
+        zf.writestr("fra-eng/_about.txt", "Tatoeba")
+    entry = datasets.OnlineFile(
+        url=archive.as_uri(),
+        file_hash=hashlib.sha1(archive.read_bytes()).hexdigest(),
+        hash_algorithm="sha1",
+        description="toy",
+        license="CC BY 2.0 FR",
+        member="fra-eng/fra.txt",
+    )
+    pairs = sd.load_tatoeba_pairs("toy", cache_dir=tmp_path / "cache", registry={"toy": entry})
+    assert pairs == [("Va !", "Go."), ("Qui ?", "Who?")]
+    assert datasets.ONLINE["tatoeba_fra_eng"].member == "fra-eng/fra.txt"
+    with pytest.raises(ValueError, match="Unknown online dataset.*Received: name='spa'"):
+        sd.load_tatoeba_pairs("spa", registry={"toy": entry})
