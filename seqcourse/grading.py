@@ -313,6 +313,13 @@ def _run_otter(submission, autograder_zip, out_dir, cpu_limit, wall_limit):
     return status, seconds, usage
 
 
+# A kernel whose ZMQ ports were taken by another kernel starting at the same moment
+# (jupyter_client picks free ports before it binds them) dies before it runs any code: a race
+# on the grading machine, not the submission's fault. Such a grading is run again.
+PORT_RACE = "Address already in use"
+RETRIES_AFTER_PORT_RACE = 2
+
+
 def _first_error(output, default="a test failed"):
     lines = [ln.strip() for ln in (output or "").splitlines()]
     # "AssertionError: expected ...", not otter's "Error at line 15 in test q1:".
@@ -352,23 +359,28 @@ def grade_submission(
     _check_limit(wall_limit, "wall_limit")
     questions = autograder_questions(autograder_zip)
     defined, syntax_errors = static_check(submission)
-    with tempfile.TemporaryDirectory() as tmp:
-        out_dir = keep_dir or tmp
-        os.makedirs(out_dir, exist_ok=True)
-        status, seconds, usage = _run_otter(
-            os.path.abspath(submission),
-            os.path.abspath(autograder_zip),
-            out_dir,
-            cpu_limit,
-            wall_limit,
-        )
-        results_path = os.path.join(out_dir, "results.json")
-        results = None
-        if status == "ok" and os.path.isfile(results_path):
-            with open(results_path, encoding="utf-8") as f:
-                results = {t["name"]: t for t in json.load(f)["tests"]}
-        with open(os.path.join(out_dir, "otter.log"), encoding="utf-8", errors="replace") as f:
-            log = f.read()
+    for _attempt in range(1 + RETRIES_AFTER_PORT_RACE):
+        with tempfile.TemporaryDirectory() as tmp:
+            out_dir = keep_dir or tmp
+            os.makedirs(out_dir, exist_ok=True)
+            results_path = os.path.join(out_dir, "results.json")
+            if os.path.isfile(results_path):
+                os.remove(results_path)  # from an earlier attempt or run
+            status, seconds, usage = _run_otter(
+                os.path.abspath(submission),
+                os.path.abspath(autograder_zip),
+                out_dir,
+                cpu_limit,
+                wall_limit,
+            )
+            results = None
+            if status == "ok" and os.path.isfile(results_path):
+                with open(results_path, encoding="utf-8") as f:
+                    results = {t["name"]: t for t in json.load(f)["tests"]}
+            with open(os.path.join(out_dir, "otter.log"), encoding="utf-8", errors="replace") as f:
+                log = f.read()
+        if results is not None or status == "wall" or PORT_RACE not in log:
+            break
     if results is None and status != "wall":
         # RLIMIT_CPU kills the kernel (nbclient: "Kernel died") or otter run itself (SIGXCPU).
         # RLIMIT_CPU killed otter run (signal), or the kernel ("Kernel died" after at least

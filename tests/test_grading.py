@@ -302,3 +302,66 @@ def test_unreadable_submission_is_a_crash_with_its_reason(tmp_path, autograder, 
     result = grading.grade_submission(str(path), autograder)
     assert result["status"] == "crash"
     assert result["reasons"]["double"].startswith("crash: not a readable notebook")
+
+
+PORT_RACE_LOG = (
+    "Traceback (most recent call last):\n"
+    "zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:34775')\n"
+)
+
+
+def racing_otter(monkeypatch, races):
+    """`otter run` whose kernel loses a port race `races` times, then grades normally."""
+    calls = []
+
+    def run(submission, autograder_zip, out_dir, cpu_limit, wall_limit):
+        calls.append(out_dir)
+        with open(os.path.join(out_dir, "otter.log"), "w") as f:
+            f.write(PORT_RACE_LOG if len(calls) <= races else "")
+        if len(calls) > races:
+            tests = [
+                {"name": n, "score": s, "max_score": s, "output": ""}
+                for n, s in (("double", 2.0), ("square", 1.0))
+            ]
+            with open(os.path.join(out_dir, "results.json"), "w") as f:
+                json.dump({"tests": tests}, f)
+        return "ok", 1.0, None
+
+    monkeypatch.setattr(grading, "_run_otter", run)
+    return calls
+
+
+def test_a_kernel_port_race_is_graded_again(tmp_path, autograder, monkeypatch):
+    calls = racing_otter(monkeypatch, races=2)
+    sub = write_notebook(
+        tmp_path / "a.ipynb", "def double(v): return 2 * v\ndef square(v): return v * v"
+    )
+    result = grading.grade_submission(sub, autograder, keep_dir=str(tmp_path / "keep"))
+    assert len(calls) == 3
+    assert (result["total"], result["status"], result["reasons"]) == (3.0, "ok", {})
+
+
+def test_a_persistent_port_race_is_a_crash_with_its_reason(tmp_path, autograder, monkeypatch):
+    calls = racing_otter(monkeypatch, races=10)
+    sub = write_notebook(
+        tmp_path / "a.ipynb", "def double(v): return 2 * v\ndef square(v): return v * v"
+    )
+    result = grading.grade_submission(sub, autograder)
+    assert len(calls) == 1 + grading.RETRIES_AFTER_PORT_RACE
+    assert result["status"] == "crash" and result["total"] == 0
+    assert "Address already in use" in result["reasons"]["double"]
+
+
+def test_a_crash_of_the_submission_is_not_graded_again(tmp_path, autograder, monkeypatch):
+    calls = []
+
+    def run(submission, autograder_zip, out_dir, cpu_limit, wall_limit):
+        calls.append(1)
+        with open(os.path.join(out_dir, "otter.log"), "w") as f:
+            f.write("ZeroDivisionError: division by zero\n")
+        return "ok", 1.0, None
+
+    monkeypatch.setattr(grading, "_run_otter", run)
+    sub = write_notebook(tmp_path / "a.ipynb", "1 / 0")
+    result = grading.grade_submission(sub, autograder)
+    assert len(calls) == 1 and result["status"] == "crash"
