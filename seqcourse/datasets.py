@@ -119,6 +119,21 @@ BUNDLED = {
     ),
 }
 
+
+def _flickr8k(archive, md5, description, member):
+    """A Flickr8k archive of the usual mirror, with the md5 mlverse/torchvision publishes."""
+    return OnlineFile(
+        url=f"https://github.com/jbrownlee/Datasets/releases/download/Flickr8k/{archive}",
+        file_hash=md5,
+        hash_algorithm="md5",
+        hash_source="mlverse/torchvision (R), flickr8k_dataset",
+        description=description,
+        license="Research use only (Flickr8k terms of the University of Illinois); "
+        "never redistributed by the course",
+        member=member,
+    )
+
+
 # Opt-in downloads for Colab; the loader is tested offline with file:// URLs
 # (tests/test_datasets.py). The hashes are those the named projects publish and check in
 # their own loaders; the course could not download the files to recompute them (its CI is
@@ -134,24 +149,16 @@ ONLINE = {
         license="CC BY 2.0 FR (Tatoeba, https://tatoeba.org)",
         member="fra-eng/fra.txt",
     ),
-    "flickr8k_images": OnlineFile(
-        url="https://github.com/jbrownlee/Datasets/releases/download/Flickr8k/Flickr8k_Dataset.zip",
-        file_hash="f18a1e2920de5bd84dae7cf08ec78978",
-        hash_algorithm="md5",
-        hash_source="mlverse/torchvision (R), flickr8k_dataset",
-        description="The 8,091 Flickr8k photographs (JPEG, about 1 GB).",
-        license="Research use only (Flickr8k terms of the University of Illinois); "
-        "never redistributed by the course",
+    "flickr8k_images": _flickr8k(
+        "Flickr8k_Dataset.zip",
+        "f18a1e2920de5bd84dae7cf08ec78978",
+        "The 8,091 Flickr8k photographs (JPEG, about 1 GB).",
         member="Flicker8k_Dataset",
     ),
-    "flickr8k_text": OnlineFile(
-        url="https://github.com/jbrownlee/Datasets/releases/download/Flickr8k/Flickr8k_text.zip",
-        file_hash="bf6c1abcb8e4a833b7f922104de18627",
-        hash_algorithm="md5",
-        hash_source="mlverse/torchvision (R), flickr8k_dataset",
-        description="Flickr8k's five captions per image and its train/dev/test lists.",
-        license="Research use only (Flickr8k terms of the University of Illinois); "
-        "never redistributed by the course",
+    "flickr8k_text": _flickr8k(
+        "Flickr8k_text.zip",
+        "bf6c1abcb8e4a833b7f922104de18627",
+        "Flickr8k's five captions per image and its train/dev/test lists.",
         member="Flickr8k.token.txt",
     ),
 }
